@@ -1,0 +1,59 @@
+/* The execution engine: translation-block cache, backend, and cpu_exec, the
+ * loop that finds or translates blocks and runs them. */
+#ifndef TD_EXEC_H
+#define TD_EXEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct cpu;
+
+struct exec_config {
+    /* bytes of translated code the cache may hold before a flush-all (0: default) */
+    uint32_t cache_size;
+    /* maximum guest instructions per block (0: default, 32) */
+    unsigned max_block_insns;
+};
+
+/* Translation statistics (-d stats). */
+struct exec_stats {
+    uint64_t blocks_translated;
+    uint64_t insns_translated;
+    uint64_t lookups;
+    uint64_t lookup_hits;
+    uint64_t chained;
+    uint64_t smc_invalidations;
+    uint64_t flushes;
+    uint64_t flag_ops_removed;
+    uint64_t blocks_executed;
+    /* VMM helper calls, by helper id (cpu/helpers.def) */
+    uint64_t helper_calls[128];
+};
+
+struct exec;
+
+/* Create the engine for cpu (which must outlive it). Registers the bus's
+ * code-write hook. Returns NULL on allocation failure. */
+struct exec *exec_create(struct cpu *cpu, const struct exec_config *cfg);
+void exec_destroy(struct exec *ex);
+
+enum exec_status {
+    EXEC_BUDGET,      /* max_insns retired */
+    EXEC_HALTED,      /* HLT with no interrupt to wake it */
+    EXEC_REQUEST,     /* cpu->exit_request was set */
+};
+
+/* Run until at least max_insns more instructions have retired (blocks are not
+ * split), the CPU halts, or an exit is requested. Interrupts are taken at block
+ * boundaries when EFLAGS.IF is set and cpu->intr is raised. */
+enum exec_status exec_run(struct exec *ex, uint64_t max_insns);
+
+/* Throw away every translated block. */
+void exec_flush(struct exec *ex);
+
+const struct exec_stats *exec_stats(const struct exec *ex);
+/* Print the translation statistics and VMM calls to f. */
+void exec_print_stats(const struct exec *ex, FILE *f);
+
+#endif
