@@ -1,0 +1,225 @@
+/* cpu_exec: find or translate the block at CS:EIP, run it, take interrupts
+ * and exceptions at block boundaries (docs/internals.md, "Execution"). */
+#include "exec.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "bus.h"
+#include "classify.h"
+#include "cpu.h"
+#include "helpers.h"
+#include "log.h"
+#include "mem.h"
+#include "tb.h"
+#include "translator.h"
+
+enum {
+    DEFAULT_CACHE_SIZE = 32u << 20,
+    DEFAULT_BLOCK_INSNS = 32,
+    MAX_TBS = 1u << 16,
+};
+
+struct exec {
+    struct cpu *cpu;
+    const struct backend_ops *backend;
+    struct tb_cache *cache;
+    struct translator *translator;
+    struct backend_ctx ctx;
+    struct exec_stats stats;
+    unsigned max_block_insns;
+    /* the direct exit the last block left through, to chain on the next lookup */
+    struct tb *link_from;
+    int link_slot;
+};
+
+_Static_assert(HELPER_COUNT <= sizeof(((struct exec_stats *)0)->helper_calls) /
+                                   sizeof(uint64_t), "exec_stats.helper_calls too small");
+
+static void exec_code_write(void *opaque, uint32_t paddr, unsigned len)
+{
+    struct exec *ex = opaque;
+    if (tb_invalidate_range(ex->cache, paddr, len, ex->ctx.current))
+        ex->ctx.smc_self = true;
+}
+
+struct exec *exec_create(struct cpu *cpu, const struct exec_config *cfg)
+{
+    struct exec *ex = calloc(1, sizeof(*ex));
+    if (!ex)
+        return NULL;
+    ex->cpu = cpu;
+    ex->backend = &backend_portable;
+    uint32_t cache_size = cfg && cfg->cache_size ? cfg->cache_size : DEFAULT_CACHE_SIZE;
+    ex->max_block_insns =
+        cfg && cfg->max_block_insns ? cfg->max_block_insns : DEFAULT_BLOCK_INSNS;
+    ex->cache = tb_cache_create(cpu->bus, MAX_TBS, cache_size, &ex->stats);
+    ex->translator = translator_create(cpu);
+    if (!ex->cache || !ex->translator) {
+        exec_destroy(ex);
+        return NULL;
+    }
+    ex->ctx.cpu = cpu;
+    ex->ctx.stats = &ex->stats;
+    bus_set_code_write_hook(cpu->bus, exec_code_write, ex);
+    return ex;
+}
+
+void exec_destroy(struct exec *ex)
+{
+    if (!ex)
+        return;
+    bus_set_code_write_hook(ex->cpu->bus, NULL, NULL);
+    translator_destroy(ex->translator);
+    tb_cache_destroy(ex->cache);
+    free(ex);
+}
+
+void exec_flush(struct exec *ex)
+{
+    tb_flush(ex->cache);
+    ex->link_from = NULL;
+}
+
+const struct exec_stats *exec_stats(const struct exec *ex)
+{
+    return &ex->stats;
+}
+
+/* Translate the block at the CPU's CS:EIP; flushes the cache when full. */
+static struct tb *exec_translate(struct exec *ex)
+{
+    struct cpu *cpu = ex->cpu;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        struct tb *tb = tb_alloc(ex->cache);
+        if (tb) {
+            tb->pc = cpu->eip;
+            tb->cs_base = cpu->seg[SEG_CS].base;
+            tb->mode = cpu->mode;
+            const struct ir_block *ir =
+                translator_build(ex->translator, tb, ex->max_block_insns, &ex->stats);
+            if (ex->backend->compile(ex->cache, tb, ir)) {
+                tb_insert(ex->cache, tb);
+                return tb;
+            }
+        }
+        tb_flush(ex->cache);
+        ex->link_from = NULL;
+    }
+    abort(); /* an empty cache always has room for one block */
+}
+
+static struct tb *exec_find(struct exec *ex)
+{
+    struct cpu *cpu = ex->cpu;
+    uint32_t laddr = cpu->seg[SEG_CS].base + cpu->eip;
+    uint32_t paddr0 = cpu_translate_code(cpu, laddr);
+    ex->stats.lookups++;
+    struct tb *tb = tb_lookup(ex->cache, cpu->eip, cpu->seg[SEG_CS].base, cpu->mode, paddr0);
+    if (tb) {
+        ex->stats.lookup_hits++;
+        return tb;
+    }
+    return exec_translate(ex);
+}
+
+/* Take a pending external interrupt if the CPU accepts one now. */
+static void exec_check_irq(struct exec *ex)
+{
+    struct cpu *cpu = ex->cpu;
+    if (cpu->inhibit_irq) {
+        cpu->inhibit_irq = false;
+        return;
+    }
+    if (!cpu->intr || !(cpu->eflags & EFLAGS_IF) || !cpu->irq_ops)
+        return;
+    cpu->halted = false;
+    uint8_t vector = cpu->irq_ops->ack(cpu->irq_opaque);
+    cpu->stats.interrupts++;
+    ex->link_from = NULL;
+    cpu_deliver_interrupt(cpu, vector, -1, cpu->eip);
+}
+
+/* Run one block (or chain of blocks) at CS:EIP. */
+static void exec_block(struct exec *ex)
+{
+    struct cpu *cpu = ex->cpu;
+    bool single_step = cpu->mode & MODE_TF;
+    struct tb *tb = exec_find(ex);
+    if (ex->link_from && ex->link_from->valid && tb->valid)
+        tb_link(ex->link_from, (unsigned)ex->link_slot, tb);
+    ex->link_from = NULL;
+    int slot;
+    ex->ctx.current = tb;
+    ex->ctx.smc_self = false;
+    ex->stats.blocks_executed++;
+    struct tb *last = ex->backend->run(&ex->ctx, tb, &slot);
+    ex->ctx.current = NULL;
+    if (single_step) {
+        /* SDM vol. 3 17.3.1.4: the single-step trap comes after the instruction */
+        cpu->dr[6] |= 1u << 14;
+        cpu_deliver_interrupt(cpu, EXC_DB, -1, cpu->eip);
+        return;
+    }
+    if (slot >= 0 && last->valid) {
+        ex->link_from = last;
+        ex->link_slot = slot;
+    }
+}
+
+enum exec_status exec_run(struct exec *ex, uint64_t max_insns)
+{
+    struct cpu *cpu = ex->cpu;
+    sigjmp_buf jb;
+    sigjmp_buf *volatile saved = cpu->exc_jmp;
+    volatile uint64_t limit = cpu->icount + max_insns;
+    enum exec_status status = EXEC_BUDGET;
+    cpu->exc_jmp = &jb;
+    ex->ctx.icount_limit = limit;
+    if (sigsetjmp(jb, 0)) {
+        /* a guest exception: cpu->eip is at the faulting instruction */
+        ex->ctx.current = NULL;
+        ex->link_from = NULL;
+        cpu->stats.exceptions++;
+        cpu_deliver_interrupt(cpu, cpu->exc_vector, cpu->exc_error, cpu->eip);
+        cpu->exc_depth = 0;
+    }
+    while (cpu->icount < limit) {
+        if (cpu->exit_request) {
+            cpu->exit_request = 0;
+            status = EXEC_REQUEST;
+            break;
+        }
+        exec_check_irq(ex);
+        if (cpu->halted) {
+            status = EXEC_HALTED;
+            break;
+        }
+        exec_block(ex);
+    }
+    cpu->exc_jmp = saved;
+    return status;
+}
+
+void exec_print_stats(const struct exec *ex, FILE *f)
+{
+    const struct exec_stats *s = &ex->stats;
+    fprintf(f, "translation statistics:\n");
+    fprintf(f, "  blocks translated   %" PRIu64 " (%" PRIu64 " guest instructions)\n",
+            s->blocks_translated, s->insns_translated);
+    fprintf(f, "  block lookups       %" PRIu64 " (%" PRIu64 " hits)\n", s->lookups,
+            s->lookup_hits);
+    fprintf(f, "  blocks executed     %" PRIu64 " (%" PRIu64 " entered by chaining)\n",
+            s->blocks_executed, s->chained);
+    fprintf(f, "  SMC invalidations   %" PRIu64 "\n", s->smc_invalidations);
+    fprintf(f, "  cache flushes       %" PRIu64 "\n", s->flushes);
+    fprintf(f, "  dead flag ops       %" PRIu64 "\n", s->flag_ops_removed);
+    fprintf(f, "  guest instructions  %" PRIu64 "\n", ex->cpu->icount);
+    fprintf(f, "VMM helper calls:\n");
+    for (unsigned i = 0; i < HELPER_COUNT; i++) {
+        if (s->helper_calls[i])
+            fprintf(f, "  %-10s %" PRIu64 "\n", helper_table[i].name, s->helper_calls[i]);
+    }
+}

@@ -37,7 +37,8 @@ typedef void gen_fn(struct tcx *t, const struct x86_insn *in);
 
 /* ---- basic emitters (translate.c) ---- */
 ir_tmp gen_movi(struct tcx *t, uint32_t imm);
-ir_tmp gen_mov(struct tcx *t, ir_tmp a);
+/* d = a (a copy; the instruction MOV is gen_mov) */
+ir_tmp gen_copy(struct tcx *t, ir_tmp a);
 /* Guest register at size 1, 2 or 4 (size 1: reg 0-3 = AL..BL, 4-7 = AH..BH). */
 ir_tmp gen_getr(struct tcx *t, int reg, unsigned size);
 void gen_setr(struct tcx *t, int reg, unsigned size, ir_tmp v);

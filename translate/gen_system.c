@@ -1,0 +1,192 @@
+/* I/O and system instructions: IN/OUT, CLI/STI/HLT, descriptor-table and
+ * control/debug register access, cache control, CPUID/RDTSC, x87 escapes
+ * without an FPU. SDM vol. 2 instruction pages; the checks live in cpu/ helpers. */
+#include "gen.h"
+
+/* The port operand of IN/OUT: imm8 (zero-extended) or DX. */
+static ir_tmp port_operand(struct tcx *t, const struct x86_insn *in, int i)
+{
+    if (in->opnd[i].kind == OPND_IMM)
+        return gen_movi(t, in->imm & 0xFFu);
+    return gen_getr(t, R_EDX, 2);
+}
+
+/* IN AL/AX/EAX, imm8|DX */
+void gen_in(struct tcx *t, const struct x86_insn *in)
+{
+    unsigned size = in->opnd[0].size;
+    ir_tmp v = gen_helper(t, HELPER_in, port_operand(t, in, 1), 0, 0, size);
+
+    gen_setr(t, R_EAX, size, v);
+}
+
+/* OUT imm8|DX, AL/AX/EAX */
+void gen_out(struct tcx *t, const struct x86_insn *in)
+{
+    unsigned size = in->opnd[1].size;
+    ir_tmp port = port_operand(t, in, 0);
+
+    gen_helper(t, HELPER_out, port, gen_getr(t, R_EAX, size), 0, size);
+}
+
+void gen_cli(struct tcx *t, const struct x86_insn *in)
+{
+    gen_helper(t, HELPER_cli, 0, 0, 0, 0);
+}
+
+/* SDM STI: interrupts stay inhibited until the next instruction retires; the
+ * block ends so cpu_exec sees the shadow the helper set. */
+void gen_sti(struct tcx *t, const struct x86_insn *in)
+{
+    gen_helper(t, HELPER_sti, 0, 0, 0, 0);
+    gen_exit(t, t->next_eip);
+}
+
+/* The helper halts the CPU and sets EIP to the instruction after HLT. */
+void gen_hlt(struct tcx *t, const struct x86_insn *in)
+{
+    gen_helper(t, HELPER_hlt, gen_movi(t, t->next_eip), 0, 0, 0);
+    gen_exit_cur(t);
+}
+
+/* LGDT LIDT SGDT SIDT m16&32: the helper reads or writes the 6-byte operand
+ * (with a 16-bit operand size LGDT/LIDT keep 24 base bits: the helper's job). */
+void gen_dtr(struct tcx *t, const struct x86_insn *in)
+{
+    _Static_assert(X86_OP_SIDT - X86_OP_LGDT == 3, "x86_ops.def lists LGDT LIDT SGDT SIDT");
+    static const uint8_t dtr_helper[] = {HELPER_lgdt, HELPER_lidt, HELPER_sgdt, HELPER_sidt};
+
+    if (in->opnd[0].kind != OPND_MEM) {
+        gen_raise(t, EXC_UD);
+        return;
+    }
+    gen_helper(t, (enum helper_id)dtr_helper[in->op - X86_OP_LGDT], gen_ea(t, in),
+               gen_movi(t, in->mem.seg), 0, in->opsize);
+}
+
+/* A 16-bit r/m source: memory is always read as a word. */
+static ir_tmp load_word_opnd(struct tcx *t, const struct x86_insn *in, int i)
+{
+    if (in->opnd[i].kind == OPND_MEM)
+        return gen_ld(t, in->mem.seg, gen_ea(t, in), 2);
+    return gen_getr(t, in->opnd[i].reg, 2);
+}
+
+/* SMSW stores a word to memory, or the operand size to a register. LMSW may
+ * set CR0.PE, so the block ends without chaining. */
+void gen_msw(struct tcx *t, const struct x86_insn *in)
+{
+    if (in->op == X86_OP_LMSW) {
+        gen_helper(t, HELPER_lmsw, load_word_opnd(t, in, 0), 0, 0, 0);
+        gen_exit(t, t->next_eip);
+        return;
+    }
+    ir_tmp msw = gen_helper(t, HELPER_smsw, 0, 0, 0, 0);
+    if (in->opnd[0].kind == OPND_MEM)
+        gen_st(t, in->mem.seg, gen_ea(t, in), msw, 2);
+    else
+        gen_setr(t, in->opnd[0].reg, in->opsize, msw);
+}
+
+void gen_clts(struct tcx *t, const struct x86_insn *in)
+{
+    gen_helper(t, HELPER_clts, 0, 0, 0, 0);
+}
+
+/* MOV r32, CRn / MOV CRn, r32. Invalid n (#UD) is the helper's call, as the
+ * CPU model decides whether CR4 exists. A CR write may change PE/PG: the
+ * block ends without chaining. */
+void gen_mov_cr(struct tcx *t, const struct x86_insn *in)
+{
+    if (in->op == X86_OP_MOV_FROM_CR) {
+        ir_tmp v = gen_helper(t, HELPER_read_cr, 0, 0, 0, in->opnd[1].reg);
+        gen_setr(t, in->opnd[0].reg, 4, v);
+        return;
+    }
+    gen_helper(t, HELPER_write_cr, gen_getr(t, in->opnd[1].reg, 4), 0, 0, in->opnd[0].reg);
+    gen_exit(t, t->next_eip);
+}
+
+void gen_mov_dr(struct tcx *t, const struct x86_insn *in)
+{
+    if (in->op == X86_OP_MOV_FROM_DR) {
+        ir_tmp v = gen_helper(t, HELPER_read_dr, 0, 0, 0, in->opnd[1].reg);
+        gen_setr(t, in->opnd[0].reg, 4, v);
+        return;
+    }
+    gen_helper(t, HELPER_write_dr, gen_getr(t, in->opnd[1].reg, 4), 0, 0, in->opnd[0].reg);
+}
+
+/* INVD, WBINVD; INVLPG m takes the linear address (segment base + offset) and
+ * is #UD with a register operand (SDM INVLPG). */
+void gen_cacheop(struct tcx *t, const struct x86_insn *in)
+{
+    if (in->op != X86_OP_INVLPG) {
+        gen_helper(t, HELPER_invd, 0, 0, 0, 0);
+        return;
+    }
+    if (in->opnd[0].kind != OPND_MEM) {
+        gen_raise(t, EXC_UD);
+        return;
+    }
+    ir_tmp laddr = gen_op2(t, IR_add, 4, gen_getbase(t, in->mem.seg), gen_ea(t, in));
+    gen_helper(t, HELPER_invlpg, laddr, 0, 0, 0);
+}
+
+/* SLDT STR LLDT LTR VERR VERW LAR LSL ARPL are not recognised in real and
+ * virtual-8086 mode: #UD (SDM vol. 2, "Real-Address Mode Exceptions" of each).
+ * Protected mode raises #UD too for now: issue 3 implements them. */
+void gen_pm_only(struct tcx *t, const struct x86_insn *in)
+{
+    gen_raise(t, EXC_UD);
+}
+
+void gen_cpuid(struct tcx *t, const struct x86_insn *in)
+{
+    gen_helper(t, HELPER_cpuid, 0, 0, 0, 0);
+}
+
+void gen_rdtsc(struct tcx *t, const struct x86_insn *in)
+{
+    gen_helper(t, HELPER_rdtsc, 0, 0, 0, 0);
+}
+
+/* Raise #NM at run time when all (all) or any (!all) of the CR0 bits in mask
+ * are set. CR0 is not a mode bit, so it is read through SMSW (unprivileged,
+ * never faults) rather than baked into the block. The raise sits on a forward
+ * branch and the block goes on after the label, so t->ended, set by
+ * gen_raise, is cleared again. */
+static void gen_nm_check(struct tcx *t, uint32_t mask, bool all)
+{
+    ir_tmp msw = gen_helper(t, HELPER_smsw, 0, 0, 0, 0);
+    ir_tmp fault = gen_op2(t, IR_and, 4, msw, gen_movi(t, mask));
+    unsigned ok = gen_new_label(t);
+
+    if (all)
+        fault = gen_op2(t, IR_seteq, 4, fault, gen_movi(t, mask));
+    gen_brz(t, fault, ok);
+    gen_raise(t, EXC_NM);
+    gen_label(t, ok);
+    t->ended = false;
+}
+
+/* SDM WAIT: #NM when CR0.MP and CR0.TS are both set. No x87 exception can be
+ * pending yet, so otherwise it does nothing. */
+void gen_wait(struct tcx *t, const struct x86_insn *in)
+{
+    gen_nm_check(t, CR0_MP | CR0_TS, true);
+}
+
+/* D8-DF: #NM when CR0.EM or CR0.TS is set (SDM vol. 3 table 2-2). Otherwise
+ * the CPU behaves as a 486SX without a coprocessor: the escape computes and
+ * stores nothing, which FPU probes (FNINIT; FNSTSW) read as "no FPU". The x87
+ * itself is issue 3. */
+void gen_esc(struct tcx *t, const struct x86_insn *in)
+{
+    gen_nm_check(t, CR0_EM | CR0_TS, false);
+}
+
+void gen_ud(struct tcx *t, const struct x86_insn *in)
+{
+    gen_raise(t, EXC_UD);
+}

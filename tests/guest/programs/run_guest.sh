@@ -1,0 +1,33 @@
+#!/bin/sh
+# Runs one real-mode guest test program and judges it: the emulator must exit with
+# status 1 (the program wrote 0 to the debug-exit port: (0 << 1) | 1), print no
+# "FAIL" line and print the final "ok all" line.
+# usage: run_guest.sh EMULATOR PROGRAM.bin [extra emulator arguments...]
+set -u
+if [ $# -lt 2 ]; then
+    echo "usage: $0 EMULATOR PROGRAM.bin [args...]" >&2
+    exit 2
+fi
+emu=$1
+bin=$2
+shift 2
+out=$(mktemp "${TMPDIR:-/tmp}/run_guest.XXXXXX") || exit 2
+trap 'rm -f "$out"' EXIT
+timeout "${GUEST_TIMEOUT:-60}" "$emu" -bios "$bin" -m 16 -debugcon stdio \
+    -device isa-debug-exit,iobase=0xf4 "$@" > "$out" < /dev/null
+status=$?
+cat "$out"
+fail=0
+if [ "$status" -ne 1 ]; then
+    echo "run_guest: exit status $status, want 1 (124 = timeout)" >&2
+    fail=1
+fi
+if grep -q FAIL "$out"; then
+    echo "run_guest: output has FAIL lines" >&2
+    fail=1
+fi
+if ! grep -qx "ok all" "$out"; then
+    echo "run_guest: no final 'ok all' line" >&2
+    fail=1
+fi
+exit $fail

@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# Command-line tests of the trapdoor binary: usage: test_cli.sh TRAPDOOR CASE.
+# Each case runs trapdoor and checks its exit status, stdout and stderr. Tiny
+# BIOS images are built here: 64 KiB of HLT with a few bytes at the reset vector.
+set -uo pipefail
+
+td=$1
+case_name=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() {
+    echo "FAIL [$case_name]: $*"
+    echo "--- command: ${last_cmd[*]}"
+    echo "--- exit status: $status"
+    echo "--- stdout:"; head -c 4000 "$work/out"
+    echo "--- stderr:"; head -c 4000 "$work/err"
+    exit 1
+}
+
+# run ARGS...: run trapdoor, keep status, stdout and stderr; never reads stdin.
+run() {
+    last_cmd=("$td" "$@")
+    timeout 60 "$td" "$@" >"$work/out" 2>"$work/err" </dev/null
+    status=$?
+    if grep -qE 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:' "$work/err"; then
+        fail "sanitizer report"
+    fi
+}
+
+expect_status() { [[ $status -eq $1 ]] || fail "expected exit status $1"; }
+expect_failure() {
+    [[ $status -ne 0 && $status -lt 124 ]] || fail "expected an error exit status"
+}
+expect_out() { grep -qF -- "$1" "$work/out" || fail "stdout lacks '$1'"; }
+expect_err() { grep -qF -- "$1" "$work/err" || fail "stderr lacks '$1'"; }
+expect_no_out() { [[ ! -s $work/out ]] || fail "expected no output on stdout"; }
+
+# make_rom FILE HEXBYTES: 64 KiB of F4 (HLT) with HEXBYTES at offset FFF0h,
+# where the CPU starts (F000:FFF0, CS base FFFF0000h).
+make_rom() {
+    head -c 65536 /dev/zero | tr '\0' '\364' >"$1"
+    printf "$(sed 's/\([0-9a-fA-F][0-9a-fA-F]\)/\\x\1/g' <<<"$2")" |
+        dd of="$1" bs=1 seek=$((0xFFF0)) conv=notrunc status=none
+}
+
+# mov al,'A'; out 0E9h,al; mov al,10; out 0E9h,al; cli; hlt
+ROM_HELLO="B041E6E9B00AE6E9FAF4"
+# mov dx,0501h; mov al,5; out dx,al; hlt
+ROM_EXIT_501="BA0105B005EEF4"
+# mov al,5; out 0F4h,al; hlt
+ROM_EXIT_F4="B005E6F4F4"
+# sti; hlt
+ROM_IDLE="FBF4"
+# jmp $
+ROM_LOOP="EBFE"
+# the demo retires well under a million instructions: a broken CPU that loops
+# stops at this budget (exit status 2) instead of at the timeout
+DEMO_BUDGET=(--max-insns 10000000)
+
+case_help() {
+    run --help
+    expect_status 0
+    for opt in "-bios FILE" "-m SIZE" "-cpu MODEL" "-debugcon" "-device isa-debug-exit" \
+               "-d ITEMS" "-D FILE" "--max-insns N" "--help" "--version" "Exit status"; do
+        expect_out "$opt"
+    done
+    run -h
+    expect_status 0
+    expect_out "Usage: trapdoor"
+}
+
+case_version() {
+    run --version
+    expect_status 0
+    grep -qE '^trapdoor [0-9]+\.[0-9]+' "$work/out" || fail "no version line"
+}
+
+case_d_help() {
+    run -d help
+    expect_status 0
+    expect_out "in_asm"
+    expect_out "stats"
+}
+
+case_cpu_help() {
+    run -cpu help
+    expect_status 0
+    expect_out "[default]"
+}
+
+case_bad_cpu() {
+    run -cpu no-such-cpu
+    expect_failure
+    expect_err "no-such-cpu"
+}
+
+case_demo() {
+    run "${DEMO_BUDGET[@]}"
+    expect_status 0
+    expect_out "trapdoor demo ROM"
+    expect_out "checks, all passed"
+    expect_err "guest halted with interrupts disabled"
+}
+
+case_demo_small_ram() {
+    run -m 1 "${DEMO_BUDGET[@]}"
+    expect_status 0
+    expect_out "checks, all passed"
+}
+
+case_debugcon_file() {
+    run -debugcon "file:$work/con.txt" "${DEMO_BUDGET[@]}"
+    expect_status 0
+    expect_no_out
+    grep -qF "trapdoor demo ROM" "$work/con.txt" || fail "debugcon file lacks the banner"
+}
+
+case_debugcon_none() {
+    run -debugcon none "${DEMO_BUDGET[@]}"
+    expect_status 0
+    expect_no_out
+}
+
+case_max_insns() {
+    make_rom "$work/loop.bin" "$ROM_LOOP"
+    run -bios "$work/loop.bin" --max-insns 1000
+    expect_status 2
+    expect_err "max-insns"
+    run --max-insns 0
+    expect_failure
+    expect_err "'0'"
+}
+
+case_custom_rom() {
+    make_rom "$work/hello.bin" "$ROM_HELLO"
+    run -bios "$work/hello.bin"
+    expect_status 0
+    [[ $(cat "$work/out") == "A" ]] || fail "expected the ROM to print A"
+    expect_err "guest halted with interrupts disabled"
+}
+
+case_idle() {
+    make_rom "$work/idle.bin" "$ROM_IDLE"
+    run -bios "$work/idle.bin"
+    expect_status 4
+    expect_err "no device"
+}
+
+case_debug_exit() {
+    make_rom "$work/exit501.bin" "$ROM_EXIT_501"
+    run -bios "$work/exit501.bin" -device isa-debug-exit
+    expect_status 11
+    make_rom "$work/exitf4.bin" "$ROM_EXIT_F4"
+    run -bios "$work/exitf4.bin" -device isa-debug-exit,iobase=0xf4,iosize=4
+    expect_status 11
+    # without the device the write is dropped and the ROM halts
+    run -bios "$work/exitf4.bin"
+    expect_status 0
+}
+
+case_bad_device() {
+    local arg
+    for arg in foo isa-debug-exit,iobase=zz isa-debug-exit,iosize=3 isa-debug-exit,bar=1; do
+        run -device "$arg"
+        expect_failure
+        expect_err "${arg##*,}"
+    done
+    run -device isa-debug-exit -device isa-debug-exit
+    expect_failure
+    expect_err "twice"
+    # overlaps the debug console at 0xE9
+    run -device isa-debug-exit,iobase=0xe8
+    expect_failure
+    expect_err "isa-debug-exit"
+}
+
+case_missing_rom() {
+    run -bios "$work/no-such-rom.bin"
+    expect_failure
+    expect_err "no-such-rom.bin"
+    expect_err "cannot open"
+}
+
+case_empty_rom() {
+    : >"$work/empty.bin"
+    run -bios "$work/empty.bin"
+    expect_failure
+    expect_err "empty.bin"
+    expect_err "empty"
+}
+
+case_oversized_rom() {
+    head -c $((1024 * 1024)) /dev/zero >"$work/big.bin"
+    run -bios "$work/big.bin"
+    expect_failure
+    expect_err "big.bin"
+    expect_err "too large"
+}
+
+case_odd_size_rom() {
+    head -c $((100 * 1024)) /dev/zero >"$work/odd.bin"
+    run -bios "$work/odd.bin"
+    expect_failure
+    expect_err "odd.bin"
+    expect_err "multiple of 64 KiB"
+}
+
+case_unknown_option() {
+    run -foo
+    expect_status 1
+    expect_err "trapdoor: unknown option '-foo'"
+    expect_err "--help"
+}
+
+case_missing_argument() {
+    run -m
+    expect_status 1
+    expect_err "'-m' needs an argument"
+}
+
+case_positional_image() {
+    run disk.img
+    expect_status 1
+    expect_err "'disk.img'"
+    expect_err "not supported"
+}
+
+case_bad_m() {
+    local v
+    for v in 0 -5 1X 99999G "" 12KB; do
+        run -m "$v"
+        expect_status 1
+        expect_err "-m value '$v'"
+    done
+}
+
+case_good_m() {
+    local v
+    make_rom "$work/hello.bin" "$ROM_HELLO"
+    for v in 1 2048K 16M 1G 1025k; do
+        run -m "$v" -bios "$work/hello.bin"
+        expect_status 0
+    done
+}
+
+case_bad_d() {
+    run -d in_asm,bogus
+    expect_status 1
+    expect_err "bogus"
+}
+
+case_bad_debugcon() {
+    run -debugcon pty
+    expect_status 1
+    expect_err "'pty'"
+    run -debugcon "file:$work/no-such-dir/con.txt"
+    expect_status 1
+    expect_err "no-such-dir/con.txt"
+}
+
+case_stats() {
+    make_rom "$work/hello.bin" "$ROM_HELLO"
+    run -bios "$work/hello.bin" -d stats -D "$work/log.txt"
+    expect_status 0
+    grep -qF "exceptions" "$work/log.txt" || fail "-D file lacks the -d stats report"
+    run -bios "$work/hello.bin" -D "$work/no-such-dir/log.txt"
+    expect_status 1
+    expect_err "no-such-dir/log.txt"
+}
+
+if ! declare -F "case_${case_name//-/_}" >/dev/null; then
+    echo "test_cli.sh: unknown case '$case_name'"
+    exit 1
+fi
+status=0
+last_cmd=()
+"case_${case_name//-/_}"
+echo "PASS [$case_name]"

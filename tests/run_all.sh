@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Configure (once), build and run every test suite, then print the closing line
+# "N passed, N failed[, N skipped]" computed from meson-logs/testlog.json.
+# The README's test command and .ci/run both run this script.
+# Usage: tests/run_all.sh [BUILD_DIR [MESON_SETUP_OPTIONS...]]   (default: build)
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-build}
+shift || true
+
+if [[ ! -f $build/build.ninja ]]; then
+    meson setup "$build" "$src" "$@"
+elif (($# > 0)); then
+    meson configure "$build" "$@"
+fi
+ninja -C "$build"
+
+status=0
+meson test -C "$build" --print-errorlogs || status=$?
+
+# testlog.json holds one JSON object per test; quotes inside a test's captured
+# output are escaped, so only the "result" field itself matches.
+log=$build/meson-logs/testlog.json
+count() {
+    [[ -f $log ]] || { echo 0; return; }
+    grep -cE "\"result\": \"($1)\"" "$log" || true
+}
+passed=$(count 'OK|EXPECTEDFAIL')
+failed=$(count 'FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS')
+skipped=$(count 'SKIP')
+
+if ((passed + failed == 0)); then
+    echo "run_all.sh: no test ran" >&2
+    failed=1
+elif ((status != 0 && failed == 0)); then
+    echo "run_all.sh: meson test failed (status $status) without a failed test" >&2
+    failed=1
+fi
+line="$passed passed, $failed failed"
+((skipped > 0)) && line+=", $skipped skipped"
+echo "$line"
+((failed == 0))

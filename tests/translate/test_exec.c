@@ -1,0 +1,224 @@
+/* End-to-end tests of the execution engine on hand-assembled real-mode code:
+ * translation, chaining, self-modifying code, exceptions, single-step and a
+ * bounded code cache. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bus.h"
+#include "cpu.h"
+#include "cpuid.h"
+#include "exec.h"
+#include "ioport.h"
+
+enum { CODE = 0x1000, STACK = 0x8000 };
+
+struct vm {
+    struct bus *bus;
+    struct ioports *io;
+    struct cpu cpu;
+    struct exec *ex;
+};
+
+static struct vm *vm_new(uint32_t cache_size)
+{
+    struct vm *vm = calloc(1, sizeof(*vm));
+    assert_non_null(vm);
+    vm->bus = bus_create(1u << 20, NULL);
+    vm->io = ioports_create(NULL);
+    assert_non_null(vm->bus);
+    assert_non_null(vm->io);
+    cpu_init(&vm->cpu, vm->bus, vm->io, NULL, cpu_model_default());
+    struct exec_config cfg = {.cache_size = cache_size};
+    vm->ex = exec_create(&vm->cpu, &cfg);
+    assert_non_null(vm->ex);
+    cpu_load_seg_real(&vm->cpu, SEG_CS, 0);
+    cpu_load_seg_real(&vm->cpu, SEG_SS, 0);
+    cpu_load_seg_real(&vm->cpu, SEG_DS, 0);
+    cpu_update_mode(&vm->cpu);
+    vm->cpu.eip = CODE;
+    /* RESET leaves the processor signature in EDX */
+    memset(vm->cpu.regs, 0, sizeof(vm->cpu.regs));
+    vm->cpu.regs[R_ESP] = STACK;
+    return vm;
+}
+
+static void vm_free(struct vm *vm)
+{
+    exec_destroy(vm->ex);
+    ioports_destroy(vm->io);
+    bus_destroy(vm->bus);
+    free(vm);
+}
+
+static void put(struct vm *vm, uint32_t paddr, const uint8_t *bytes, size_t n)
+{
+    assert_true(bus_write_ram(vm->bus, paddr, bytes, n));
+}
+
+static void set_vector(struct vm *vm, unsigned vector, uint16_t offset)
+{
+    bus_write16(vm->bus, vector * 4, offset);
+    bus_write16(vm->bus, vector * 4 + 2, 0);
+}
+
+static void run_to_hlt(struct vm *vm)
+{
+    assert_int_equal(exec_run(vm->ex, 1000000), EXEC_HALTED);
+}
+
+static void test_straight_line(void **state)
+{
+    (void)state;
+    struct vm *vm = vm_new(0);
+    /* mov ax,5; add ax,7; mov bx,ax; hlt */
+    static const uint8_t code[] = {0xB8, 5, 0, 0x05, 7, 0, 0x89, 0xC3, 0xF4};
+    put(vm, CODE, code, sizeof(code));
+    run_to_hlt(vm);
+    assert_int_equal(vm->cpu.regs[R_EBX] & 0xFFFF, 12);
+    assert_int_equal(vm->cpu.eip, CODE + sizeof(code));
+    assert_int_equal(vm->cpu.icount, 4);
+    vm_free(vm);
+}
+
+static void test_loop_chains(void **state)
+{
+    (void)state;
+    struct vm *vm = vm_new(0);
+    /* mov cx,100; l: inc ax; loop l; hlt */
+    static const uint8_t code[] = {0xB9, 100, 0, 0x40, 0xE2, 0xFD, 0xF4};
+    put(vm, CODE, code, sizeof(code));
+    run_to_hlt(vm);
+    assert_int_equal(vm->cpu.regs[R_EAX] & 0xFFFF, 100);
+    assert_true(exec_stats(vm->ex)->chained > 50);
+    assert_true(exec_stats(vm->ex)->blocks_translated < 10);
+    vm_free(vm);
+}
+
+/* A store rewrites the immediate of the very next instruction of the block. */
+static void test_smc_next_instruction(void **state)
+{
+    (void)state;
+    struct vm *vm = vm_new(0);
+    /* mov byte [CODE+6],0x42; mov al,0x11; hlt */
+    static const uint8_t code[] = {0xC6, 0x06, 0x06, 0x10, 0x42, 0xB0, 0x11, 0xF4};
+    put(vm, CODE, code, sizeof(code));
+    run_to_hlt(vm);
+    assert_int_equal(vm->cpu.regs[R_EAX] & 0xFF, 0x42);
+    assert_true(exec_stats(vm->ex)->smc_invalidations >= 1);
+    vm_free(vm);
+}
+
+/* Code that already ran is rewritten from outside and runs again. */
+static void test_smc_rerun(void **state)
+{
+    (void)state;
+    struct vm *vm = vm_new(0);
+    static const uint8_t code[] = {0xB0, 0x11, 0xF4}; /* mov al,0x11; hlt */
+    put(vm, CODE, code, sizeof(code));
+    run_to_hlt(vm);
+    assert_int_equal(vm->cpu.regs[R_EAX] & 0xFF, 0x11);
+    bus_write8(vm->bus, CODE + 1, 0x22);
+    vm->cpu.halted = false;
+    vm->cpu.eip = CODE;
+    run_to_hlt(vm);
+    assert_int_equal(vm->cpu.regs[R_EAX] & 0xFF, 0x22);
+    vm_free(vm);
+}
+
+/* #DE is a fault: the handler sees the address of the DIV itself. */
+static void test_divide_error_return_address(void **state)
+{
+    (void)state;
+    struct vm *vm = vm_new(0);
+    /* xor bl,bl; mov ax,1; div bl; hlt */
+    static const uint8_t code[] = {0x30, 0xDB, 0xB8, 1, 0, 0xF6, 0xF3, 0xF4};
+    static const uint8_t handler[] = {0xF4};
+    put(vm, CODE, code, sizeof(code));
+    put(vm, 0x2000, handler, sizeof(handler));
+    set_vector(vm, EXC_DE, 0x2000);
+    run_to_hlt(vm);
+    assert_int_equal(vm->cpu.eip, 0x2001);
+    /* the frame is FLAGS, CS, IP from the top down */
+    assert_int_equal(bus_read16(vm->bus, STACK - 6), CODE + 5);
+    assert_int_equal(bus_read16(vm->bus, STACK - 4), 0);
+    vm_free(vm);
+}
+
+/* A word at offset 0xFFFF straddles the segment limit: #GP (SDM vol. 3 20.1.2). */
+static void test_segment_wrap_gp(void **state)
+{
+    (void)state;
+    struct vm *vm = vm_new(0);
+    static const uint8_t code[] = {0xA1, 0xFF, 0xFF, 0xF4}; /* mov ax,[0xffff]; hlt */
+    static const uint8_t handler[] = {0xF4};
+    put(vm, CODE, code, sizeof(code));
+    put(vm, 0x2000, handler, sizeof(handler));
+    set_vector(vm, EXC_GP, 0x2000);
+    run_to_hlt(vm);
+    assert_int_equal(vm->cpu.eip, 0x2001);
+    assert_int_equal(bus_read16(vm->bus, STACK - 6), CODE);
+    vm_free(vm);
+}
+
+/* TF: one #DB after every instruction from the one after the POPF that set it
+ * up to and including the POPF that clears it. */
+static void test_single_step(void **state)
+{
+    (void)state;
+    struct vm *vm = vm_new(0);
+    static const uint8_t code[] = {
+        0x9C, 0x58, 0x80, 0xCC, 0x01, 0x50, 0x9D,   /* pushf; pop ax; or ah,1; push ax; popf */
+        0x90, 0x90, 0x90,                           /* nop x3 */
+        0x9C, 0x58, 0x80, 0xE4, 0xFE, 0x50, 0x9D,   /* clear TF the same way */
+        0xF4,
+    };
+    static const uint8_t handler[] = {0x42, 0xCF}; /* inc dx; iret */
+    put(vm, CODE, code, sizeof(code));
+    put(vm, 0x2000, handler, sizeof(handler));
+    set_vector(vm, EXC_DB, 0x2000);
+    run_to_hlt(vm);
+    assert_int_equal(vm->cpu.regs[R_EDX] & 0xFFFF, 8);
+    vm_free(vm);
+}
+
+/* More distinct blocks than the cache holds: it flushes and keeps going. */
+static void test_cache_bound(void **state)
+{
+    (void)state;
+    enum { BLOCKS = 4000 };
+    struct vm *vm = vm_new(64 * 1024);
+    uint8_t *code = malloc(BLOCKS * 3 + 1);
+    for (unsigned i = 0; i < BLOCKS; i++) {
+        code[3 * i] = 0x40;      /* inc ax */
+        code[3 * i + 1] = 0xEB;  /* jmp short next */
+        code[3 * i + 2] = 0x00;
+    }
+    code[BLOCKS * 3] = 0xF4;
+    put(vm, CODE, code, BLOCKS * 3 + 1);
+    free(code);
+    run_to_hlt(vm);
+    assert_int_equal(vm->cpu.regs[R_EAX] & 0xFFFF, BLOCKS);
+    assert_true(exec_stats(vm->ex)->flushes > 0);
+    vm_free(vm);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_straight_line),
+        cmocka_unit_test(test_loop_chains),
+        cmocka_unit_test(test_smc_next_instruction),
+        cmocka_unit_test(test_smc_rerun),
+        cmocka_unit_test(test_divide_error_return_address),
+        cmocka_unit_test(test_segment_wrap_gp),
+        cmocka_unit_test(test_single_step),
+        cmocka_unit_test(test_cache_bound),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
