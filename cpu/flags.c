@@ -94,9 +94,11 @@ static uint32_t rest_shl(const struct cc_in *in)
     return af_of(0, top(in->res, in->sign) ^ cf_shl(in));
 }
 
+/* OF = MSB of the operand for a 1-bit shift; for longer counts (undefined) the
+ * MSB before the last 1-bit step, as the 80286 vectors show. */
 static uint32_t rest_shr(const struct cc_in *in)
 {
-    return af_of(0, top(in->s1, in->sign));
+    return af_of(0, top(in->s1 >> (in->s2 - 1), in->sign));
 }
 
 static uint32_t rest_mul(const struct cc_in *in)

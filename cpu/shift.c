@@ -1,7 +1,8 @@
 /* Shifts and rotates with a run-time count, as on the 486 (SDM vol. 2 RCL/RCR/
  * ROL/ROR, SAL/SAR/SHL/SHR, SHLD, SHRD). The count is masked to 5 bits; a masked
  * count of 0 changes nothing. Choices where the SDM says "undefined":
- *  - OF uses the count-1 formula for every nonzero count;
+ *  - OF for counts above 1: SHR and RCR take it from the last 1-bit step (what
+ *    the 80286 vectors show); the others use the count-1 formula;
  *  - AF is cleared by the shifts (rotates leave it, they touch only CF and OF);
  *  - SHLD/SHRD r16 with a count above 16 shift the 32-bit pattern dest:src
  *    (src:dest for SHRD), zeros coming in, CF the last bit shifted out. */
@@ -105,8 +106,14 @@ uint32_t helper_rcr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_
     if (n)
         wide = ((wide >> n) | (wide << (bits + 1 - n))) & width_mask;
     uint32_t res = (uint32_t)wide & size_mask(imm);
-    /* SDM vol. 2 RCR: OF from the operand before the rotate */
-    set_rotate_flags(cpu, (uint32_t)(wide >> bits) & 1, msb(a, imm) ^ old_cf);
+    /* SDM vol. 2 RCR: OF = MSB(operand) XOR CF before a 1-bit rotate. For longer
+     * counts (undefined) the rotate is taken as n 1-bit steps and OF comes from
+     * the last one, as the 80286 vectors show */
+    uint64_t before_last = wide;
+    if (n)
+        before_last = ((wide << 1) | (wide >> bits)) & width_mask;
+    uint32_t of = (uint32_t)((before_last >> (bits - 1)) ^ (before_last >> bits)) & 1;
+    set_rotate_flags(cpu, (uint32_t)(wide >> bits) & 1, n ? of : msb(a, imm) ^ old_cf);
     return res;
 }
 
@@ -130,7 +137,9 @@ uint32_t helper_shr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_
     if (n == 0)
         return a;
     uint32_t res = value >> n;
-    set_shift_flags(cpu, res, imm, (value >> (n - 1)) & 1, msb(value, imm));
+    /* OF is MSB(operand) for a 1-bit shift; for longer counts (undefined) it is
+     * taken from the last 1-bit step, as the 80286 vectors show */
+    set_shift_flags(cpu, res, imm, (value >> (n - 1)) & 1, msb(value >> (n - 1), imm));
     return res;
 }
 

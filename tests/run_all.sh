@@ -2,12 +2,16 @@
 # Configure (once), build and run every test suite, then print the closing line
 # "N passed, N failed[, N skipped]" computed from meson-logs/testlog.json.
 # The README's test command and .ci/run both run this script.
-# Usage: tests/run_all.sh [BUILD_DIR [MESON_SETUP_OPTIONS...]]   (default: build)
+# Usage: tests/run_all.sh [BUILD_DIR [MESON_SETUP_OPTIONS...]]
+# Default: build-test, configured with AddressSanitizer and UndefinedBehaviorSanitizer.
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-build}
-shift || true
+if (($# == 0)); then
+    set -- build-test -Db_sanitize=address,undefined -Db_lundef=false
+fi
+build=$1
+shift
 
 if [[ ! -f $build/build.ninja ]]; then
     meson setup "$build" "$src" "$@"

@@ -286,9 +286,9 @@ static const struct known known_values[] = {
     { CC_OP(CC_SHL, 1), 0x00, 0x01, 9, PF | ZF },
     { CC_OP(CC_SHL, 2), 0x0000, 0x8000, 17, PF | ZF },
     { CC_OP(CC_SHR, 2), 0x4000, 0x8001, 1, CF | PF | OF },
-    /* SHR: OF is the operand's old top bit */
-    { CC_OP(CC_SHR, 1), 0x00, 0x80, 8, CF | PF | ZF | OF },
-    { CC_OP(CC_SHR, 1), 0x00, 0x80, 9, PF | ZF | OF },
+    /* SHR: OF is the operand's top bit before the last 1-bit step */
+    { CC_OP(CC_SHR, 1), 0x00, 0x80, 8, CF | PF | ZF },
+    { CC_OP(CC_SHR, 1), 0x00, 0x80, 9, PF | ZF },
     { CC_OP(CC_SAR, 1), 0xFF, 0x80, 31, CF | PF | SF },
     { CC_OP(CC_SAR, 4), 0xFFFFFFFF, 0x80000000, 31, PF | SF },
     { CC_OP(CC_SAR, 2), 0x0000, 0x0001, 1, CF | PF | ZF },

@@ -152,12 +152,18 @@ static uint32_t ref_op(enum shift_op op, unsigned size, uint32_t value, uint32_t
     struct ref_state s = {bits, size == 4 ? 0xFFFFFFFFu : (1u << bits) - 1, 0, 0, flags_in & CF};
     s.value = value & s.mask;
     s.src = src & s.mask;
-    uint32_t orig = s.value, orig_cf = s.cf;
+    uint32_t orig = s.value;
     *flags_out = flags_in;
     if (masked == 0)
         return s.value;
-    for (unsigned i = ref_steps_for(op, bits, masked); i > 0; i--)
+    /* the operand and CF before the last 1-bit step: OF of SHR and RCR for
+     * counts above 1 comes from that step (the 80286 vectors show it) */
+    uint32_t last_value = s.value, last_cf = s.cf;
+    for (unsigned i = ref_steps_for(op, bits, masked); i > 0; i--) {
+        last_value = s.value;
+        last_cf = s.cf;
         ref_steps[op](&s);
+    }
     uint32_t top = bit_top(&s, s.value), of;
     if (op == OP_ROL)
         s.cf = s.value & 1;
@@ -165,8 +171,8 @@ static uint32_t ref_op(enum shift_op op, unsigned size, uint32_t value, uint32_t
         s.cf = top;
     switch (op) {
     case OP_ROR: of = top ^ ((s.value >> (bits - 2)) & 1); break;
-    case OP_RCR: of = bit_top(&s, orig) ^ orig_cf; break;
-    case OP_SHR: of = bit_top(&s, orig); break;
+    case OP_RCR: of = bit_top(&s, last_value) ^ last_cf; break;
+    case OP_SHR: of = bit_top(&s, last_value); break;
     case OP_SAR: of = 0; break;
     case OP_SHLD: case OP_SHRD: of = top ^ bit_top(&s, orig); break;
     default: of = top ^ s.cf; break;
@@ -233,12 +239,12 @@ static const struct known_case known_cases[] = {
     {OP_RCL, 2, 0x0000, 0, 17, CF, 0x0000, CF | OF},
     {OP_RCL, 4, 0x00000001, 0, 31, CF, 0xC0000000, OF},
     {OP_RCR, 1, 0x01, 0, 1, CF, 0x80, CF | OF},
-    {OP_RCR, 2, 0x8000, 0, 16, 0, 0x0000, CF | OF},
+    {OP_RCR, 2, 0x8000, 0, 16, 0, 0x0000, CF},
     {OP_SHL, 2, 0x8001, 0, 16, 0, 0x0000, CF | ZF | PF | OF},
     {OP_SHL, 2, 0x8001, 0, 17, CF, 0x0000, ZF | PF},
     {OP_SHL, 4, 0x00000003, 0, 31, 0, 0x80000000, CF | SF | PF},
-    {OP_SHR, 1, 0x80, 0, 8, 0, 0x00, CF | ZF | PF | OF},
-    {OP_SHR, 1, 0x80, 0, 9, 0, 0x00, ZF | PF | OF},
+    {OP_SHR, 1, 0x80, 0, 8, 0, 0x00, CF | ZF | PF},
+    {OP_SHR, 1, 0x80, 0, 9, 0, 0x00, ZF | PF},
     {OP_SAR, 1, 0x80, 0, 31, 0, 0xFF, CF | SF | PF},
     {OP_SAR, 2, 0x4000, 0, 15, 0, 0x0000, CF | ZF | PF},
     {OP_SAR, 4, 0x80000001, 0, 1, 0, 0xC0000000, CF | SF | PF},
