@@ -109,11 +109,10 @@ uint32_t helper_rcr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_
     /* SDM vol. 2 RCR: OF = MSB(operand) XOR CF before a 1-bit rotate. For longer
      * counts (undefined) the rotate is taken as n 1-bit steps and OF comes from
      * the last one, as the 80286 vectors show */
-    uint64_t before_last = wide;
-    if (n)
-        before_last = ((wide << 1) | (wide >> bits)) & width_mask;
+    /* (a count that is a multiple of size + 1 still runs its 1-bit steps) */
+    uint64_t before_last = ((wide << 1) | (wide >> bits)) & width_mask;
     uint32_t of = (uint32_t)((before_last >> (bits - 1)) ^ (before_last >> bits)) & 1;
-    set_rotate_flags(cpu, (uint32_t)(wide >> bits) & 1, n ? of : msb(a, imm) ^ old_cf);
+    set_rotate_flags(cpu, (uint32_t)(wide >> bits) & 1, of);
     return res;
 }
 

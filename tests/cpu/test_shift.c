@@ -159,7 +159,14 @@ static uint32_t ref_op(enum shift_op op, unsigned size, uint32_t value, uint32_t
     /* the operand and CF before the last 1-bit step: OF of SHR and RCR for
      * counts above 1 comes from that step (the 80286 vectors show it) */
     uint32_t last_value = s.value, last_cf = s.cf;
-    for (unsigned i = ref_steps_for(op, bits, masked); i > 0; i--) {
+    unsigned steps = ref_steps_for(op, bits, masked);
+    if (op == OP_RCR && steps == 0) {
+        /* a multiple of size + 1: the state before the last of those steps is
+         * the operand rotated left by one through CF */
+        last_value = ((s.value << 1) | s.cf) & s.mask;
+        last_cf = bit_top(&s, s.value);
+    }
+    for (unsigned i = steps; i > 0; i--) {
         last_value = s.value;
         last_cf = s.cf;
         ref_steps[op](&s);
