@@ -13,7 +13,7 @@ bin=$2
 shift 2
 out=$(mktemp "${TMPDIR:-/tmp}/run_guest.XXXXXX") || exit 2
 trap 'rm -f "$out"' EXIT
-timeout "${GUEST_TIMEOUT:-60}" "$emu" -bios "$bin" -m 16 -debugcon stdio \
+timeout "${GUEST_TIMEOUT:-50}" "$emu" -bios "$bin" -m 16 -debugcon stdio \
     -device isa-debug-exit,iobase=0xf4 "$@" > "$out" < /dev/null
 status=$?
 cat "$out"
