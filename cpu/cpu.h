@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fpu.h"
+
 struct bus;
 struct ioports;
 struct log;
@@ -142,6 +144,8 @@ struct cpu {
     const struct cpu_irq_ops *irq_ops;
     void *irq_opaque;
     struct cpu_stats stats;
+    /* x87 FPU state (cpu/fpu.h) */
+    struct fpu fpu;
 };
 
 /* Initialise cpu (zeroing it) with its bus, ports, log and model, then do a

@@ -46,10 +46,30 @@ static const struct cpu_model model_pentium_pro = {
     .leaf_count = sizeof(pentium_pro_leaves) / sizeof(pentium_pro_leaves[0]),
 };
 
+/* The 80286 in real mode, as far as it differs from the 386 in the integer
+ * instructions both have: the model the SingleStepTests 80286 vectors were
+ * captured from (tests/vectors). No CPUID, no CR4; 386 opcodes are still
+ * decoded. Intel 80286 Programmer's Reference: 10-byte instruction limit, #GP
+ * for every segment-limit violation in real mode. */
+static const struct cpu_model model_286 = {
+    .name = "286", .alias = "80286",
+    .description = "80286 real mode (for its test vectors): 286 LOCK, limits and wrap",
+    .family = 2, .model = 0, .stepping = 0,
+    .vendor = "GenuineIntel", .has_cpuid = false, .max_leaf = 0,
+    .features = 0,
+    .cr4_mask = 0,
+    .max_insn_len = 10,
+    .lock_any = true,
+    .no_fs_gs = true,
+    .stack_limit_gp = true,
+    .string_step_first = true,
+};
+
 static const struct cpu_model *const models[] = {
     &model_pentium_pro,
     &model_486,
     &model_486dx,
+    &model_286,
 };
 
 enum { MODEL_COUNT = sizeof(models) / sizeof(models[0]) };

@@ -47,6 +47,19 @@ struct cpu_model {
     /* leaves 2..max_leaf */
     const struct cpuid_leaf *leaves;
     unsigned leaf_count;
+    /* Where an 80286 differs from the 386 and later in real mode (each false or
+     * 0 on a 386+; see the "286" model in cpuid.c):
+     * longest instruction in bytes, #GP(0) beyond it (0: 15) */
+    uint8_t max_insn_len;
+    /* LOCK is accepted on any instruction (386+: #UD unless lockable) */
+    bool lock_any;
+    /* no FS and GS: MOV to/from Sreg 4 and 5 raise #UD */
+    bool no_fs_gs;
+    /* a stack-segment limit violation raises #GP, not #SS */
+    bool stack_limit_gp;
+    /* string instructions step SI/DI as they use them, so a limit fault
+     * leaves them stepped (386+: nothing changes before the fault) */
+    bool string_step_first;
 };
 
 /* Model by name or alias (case-insensitive), NULL if unknown. */

@@ -8,12 +8,15 @@
 
 #include "bus.h"
 #include "cpu.h"
+#include "cpuid.h"
 #include "log.h"
 
-/* #SS(0) for the stack segment, #GP(0) for every other (SDM vol. 3 6.15) */
+/* #SS(0) for the stack segment, #GP(0) for every other (SDM vol. 3 6.15);
+ * the 80286 raises #GP for both in real mode. */
 static _Noreturn void seg_fault(struct cpu *cpu, int seg)
 {
-    cpu_raise_exception(cpu, seg == SEG_SS ? EXC_SS : EXC_GP, 0);
+    bool stack = seg == SEG_SS && !cpu->model->stack_limit_gp;
+    cpu_raise_exception(cpu, stack ? EXC_SS : EXC_GP, 0);
 }
 
 /* Checks [offset, offset + size - 1] against the segment. In real mode only

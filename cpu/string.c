@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "cpu.h"
+#include "cpuid.h"
 #include "flags.h"
 #include "helpers.h"
 #include "ioport.h"
@@ -45,6 +46,32 @@ static void index_add(struct cpu *cpu, int reg, const struct str_op *op, uint32_
     cpu->regs[reg] = (cpu->regs[reg] & ~op->amask) | value;
 }
 
+/* Memory access of one iteration. A 386 and later fault before changing
+ * anything; the 80286 steps each index register as it uses it, so a limit
+ * fault leaves it already stepped (cpuid.h string_step_first; the 80286
+ * vectors show it). str_step does the 386 steps after the iteration. */
+static uint32_t str_load(struct cpu *cpu, int seg, int reg, const struct str_op *op)
+{
+    uint32_t offset = index_get(cpu, reg, op);
+    if (cpu->model->string_step_first)
+        index_add(cpu, reg, op, op->step);
+    return cpu_read(cpu, seg, offset, op->size);
+}
+
+static void str_store(struct cpu *cpu, int reg, const struct str_op *op, uint32_t value)
+{
+    uint32_t offset = index_get(cpu, reg, op);
+    if (cpu->model->string_step_first)
+        index_add(cpu, reg, op, op->step);
+    cpu_write(cpu, SEG_ES, offset, op->size, value);
+}
+
+static void str_step(struct cpu *cpu, int reg, const struct str_op *op)
+{
+    if (!cpu->model->string_step_first)
+        index_add(cpu, reg, op, op->step);
+}
+
 static void acc_set(struct cpu *cpu, unsigned size, uint32_t value)
 {
     uint32_t mask = size_mask(size);
@@ -61,57 +88,60 @@ static bool compare(struct cpu *cpu, unsigned size, uint32_t src1, uint32_t src2
 
 static bool iter_movs(struct cpu *cpu, const struct str_op *op)
 {
-    uint32_t value = cpu_read(cpu, op->seg, index_get(cpu, R_ESI, op), op->size);
-    cpu_write(cpu, SEG_ES, index_get(cpu, R_EDI, op), op->size, value);
-    index_add(cpu, R_ESI, op, op->step);
-    index_add(cpu, R_EDI, op, op->step);
+    uint32_t value = str_load(cpu, op->seg, R_ESI, op);
+    str_store(cpu, R_EDI, op, value);
+    str_step(cpu, R_ESI, op);
+    str_step(cpu, R_EDI, op);
     return true;
 }
 
 static bool iter_cmps(struct cpu *cpu, const struct str_op *op)
 {
-    uint32_t src1 = cpu_read(cpu, op->seg, index_get(cpu, R_ESI, op), op->size);
-    uint32_t src2 = cpu_read(cpu, SEG_ES, index_get(cpu, R_EDI, op), op->size);
-    index_add(cpu, R_ESI, op, op->step);
-    index_add(cpu, R_EDI, op, op->step);
+    /* the 80286 reads ES:DI first: it is the one stepped when DS:SI faults */
+    bool di_first = cpu->model->string_step_first;
+    uint32_t src2 = di_first ? str_load(cpu, SEG_ES, R_EDI, op) : 0;
+    uint32_t src1 = str_load(cpu, op->seg, R_ESI, op);
+    if (!di_first)
+        src2 = str_load(cpu, SEG_ES, R_EDI, op);
+    str_step(cpu, R_ESI, op);
+    str_step(cpu, R_EDI, op);
     return compare(cpu, op->size, src1, src2);
 }
 
 static bool iter_stos(struct cpu *cpu, const struct str_op *op)
 {
-    cpu_write(cpu, SEG_ES, index_get(cpu, R_EDI, op), op->size,
-              cpu->regs[R_EAX] & size_mask(op->size));
-    index_add(cpu, R_EDI, op, op->step);
+    str_store(cpu, R_EDI, op, cpu->regs[R_EAX] & size_mask(op->size));
+    str_step(cpu, R_EDI, op);
     return true;
 }
 
 static bool iter_lods(struct cpu *cpu, const struct str_op *op)
 {
-    acc_set(cpu, op->size, cpu_read(cpu, op->seg, index_get(cpu, R_ESI, op), op->size));
-    index_add(cpu, R_ESI, op, op->step);
+    acc_set(cpu, op->size, str_load(cpu, op->seg, R_ESI, op));
+    str_step(cpu, R_ESI, op);
     return true;
 }
 
 static bool iter_scas(struct cpu *cpu, const struct str_op *op)
 {
-    uint32_t src2 = cpu_read(cpu, SEG_ES, index_get(cpu, R_EDI, op), op->size);
-    index_add(cpu, R_EDI, op, op->step);
+    uint32_t src2 = str_load(cpu, SEG_ES, R_EDI, op);
+    str_step(cpu, R_EDI, op);
     return compare(cpu, op->size, cpu->regs[R_EAX] & size_mask(op->size), src2);
 }
 
 static bool iter_ins(struct cpu *cpu, const struct str_op *op)
 {
     uint32_t value = ioports_read(cpu->io, (uint16_t)cpu->regs[R_EDX], op->size);
-    cpu_write(cpu, SEG_ES, index_get(cpu, R_EDI, op), op->size, value);
-    index_add(cpu, R_EDI, op, op->step);
+    str_store(cpu, R_EDI, op, value);
+    str_step(cpu, R_EDI, op);
     return true;
 }
 
 static bool iter_outs(struct cpu *cpu, const struct str_op *op)
 {
-    uint32_t value = cpu_read(cpu, op->seg, index_get(cpu, R_ESI, op), op->size);
+    uint32_t value = str_load(cpu, op->seg, R_ESI, op);
     ioports_write(cpu->io, (uint16_t)cpu->regs[R_EDX], op->size, value);
-    index_add(cpu, R_ESI, op, op->step);
+    str_step(cpu, R_ESI, op);
     return true;
 }
 
@@ -139,9 +169,15 @@ static uint32_t str_run(struct cpu *cpu, uint32_t imm, str_iter_fn *iter, bool c
     }
     if (index_get(cpu, R_ECX, &op) == 0)
         return 0;
+    /* the 80286 counts an iteration down before it runs it, so a fault inside
+     * leaves the counter already decremented (cpuid.h string_step_first) */
+    bool count_first = cpu->model->string_step_first;
     for (unsigned i = 0; i < STRING_CHUNK; i++) {
+        if (count_first)
+            index_add(cpu, R_ECX, &op, 0xFFFFFFFFu);
         bool zf = iter(cpu, &op);
-        index_add(cpu, R_ECX, &op, 0xFFFFFFFFu);
+        if (!count_first)
+            index_add(cpu, R_ECX, &op, 0xFFFFFFFFu);
         if (index_get(cpu, R_ECX, &op) == 0)
             return 0;
         if (compares && zf != (op.rep == REP_E))

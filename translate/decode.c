@@ -469,7 +469,14 @@ enum decode_status x86_decode(const uint8_t *buf, size_t avail, uint32_t pc, boo
     if (e.flags & F_CC)
         in->cc = in->opcode & 15;
     decode_operands(&d, e.tpl);
-    d.ud |= in->lock && !lock_ok(in, e.flags);
+    if (in->lock && !lock_ok(in, e.flags)) {
+        if (!d.ud && d.fetch_fail == DECODE_OK) {
+            in->len = (uint8_t)d.pos;
+            in->lock_invalid = true;
+            return DECODE_UD;
+        }
+        d.ud = true;
+    }
     return finish(&d, false);
 }
 

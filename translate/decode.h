@@ -72,6 +72,10 @@ struct x86_insn {
     /* REP_* */
     uint8_t rep;
     bool lock;
+    /* the only fault is a LOCK the instruction does not allow: DECODE_UD is
+     * returned, but op and the operands describe the instruction (an 80286
+     * runs it, ignoring the LOCK) */
+    bool lock_invalid;
     /* enum x86_op */
     uint16_t op;
     /* primary opcode byte; 0x0F00 | byte for the two-byte map */
@@ -95,7 +99,8 @@ enum decode_status {
 
 /* Decode one instruction from buf[0..avail) at offset pc. code32: the default
  * operand and address size is 32 bits. On DECODE_OK fills *in. On DECODE_UD,
- * in->len is the length consumed so far and in->op is X86_OP_UD. */
+ * in->len is the length consumed so far and in->op is X86_OP_UD, unless
+ * in->lock_invalid is set (see there). */
 enum decode_status x86_decode(const uint8_t *buf, size_t avail, uint32_t pc, bool code32,
                               struct x86_insn *in);
 

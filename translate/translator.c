@@ -7,6 +7,7 @@
 
 #include "bus.h"
 #include "classify.h"
+#include "cpuid.h"
 #include "disasm.h"
 #include "exec.h"
 #include "gen.h"
@@ -109,6 +110,31 @@ static void log_insn(struct translator *tr, const struct tcx *t, const struct x8
                hex, text, insn_class_name(x86_op_class(in->op)));
 }
 
+static bool uses_fs_gs(const struct x86_insn *in)
+{
+    for (unsigned i = 0; i < in->nopnd; i++) {
+        if (in->opnd[i].kind == OPND_SREG && in->opnd[i].reg >= SEG_FS)
+            return true;
+    }
+    return false;
+}
+
+/* Where the CPU model makes a decoded instruction fault (or not) differently
+ * from the 386 and later (cpu/cpuid.h). */
+static enum decode_status model_check(const struct cpu_model *m, const struct x86_insn *in,
+                                      enum decode_status st)
+{
+    if (st == DECODE_UD && in->lock_invalid && m->lock_any)
+        st = DECODE_OK;
+    if (st != DECODE_OK)
+        return st;
+    if (m->max_insn_len && in->len > m->max_insn_len)
+        return DECODE_TOO_LONG;
+    if (m->no_fs_gs && uses_fs_gs(in))
+        return DECODE_UD;
+    return st;
+}
+
 /* Translate one decoded (or undecodable) instruction. */
 static void translate_insn(struct tcx *t, struct x86_insn *in, enum decode_status st)
 {
@@ -118,6 +144,7 @@ static void translate_insn(struct tcx *t, struct x86_insn *in, enum decode_statu
     uint32_t mask = (t->mode & MODE_CS32) ? 0xFFFFFFFFu : 0xFFFFu;
     t->next_eip = (in->pc + in->len) & mask;
     t->in = in;
+    st = model_check(t->cpu->model, in, st);
     if (st == DECODE_TOO_LONG) {
         /* SDM vol. 2 2.3.11: more than 15 bytes raises #GP(0) */
         gen_helper(t, HELPER_raise, 0, 0, 0, EXC_GP | 0x100u);

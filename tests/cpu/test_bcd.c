@@ -14,6 +14,7 @@
 
 #include "bus.h"
 #include "cpu.h"
+#include "cpuid.h"
 #include "flags.h"
 #include "helpers.h"
 #include "ioport.h"
@@ -24,6 +25,7 @@ enum { CF = EFLAGS_CF, PF = EFLAGS_PF, AF = EFLAGS_AF, ZF = EFLAGS_ZF, SF = EFLA
 static void cpu_blank(struct cpu *cpu, uint32_t arith)
 {
     memset(cpu, 0, sizeof(*cpu));
+    cpu->model = cpu_model_default();
     cpu->eflags = EFLAGS_FIXED1 | arith;
     cpu->flags.op = CC_EFLAGS;
 }

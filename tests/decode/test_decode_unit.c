@@ -524,9 +524,29 @@ static void test_lock(void **state)
             print_error("%s: status %d, want %d\n", lock_vecs[i].hex, st, lock_vecs[i].st);
         assert_int_equal(st, lock_vecs[i].st);
         assert_true(in.lock);
-        if (st == DECODE_UD)
+        if (st == DECODE_UD && !in.lock_invalid)
             assert_int_equal(in.op, X86_OP_UD);
     }
+}
+
+/* A LOCK that is the only fault is reported (an 80286 ignores it) with the
+ * instruction still described; any other fault hides the instruction. */
+static void test_lock_invalid(void **state)
+{
+    struct x86_insn in;
+    assert_int_equal(decode_hex("f0 01 c0", true, 0, &in), DECODE_UD);   /* lock add eax,eax */
+    assert_true(in.lock_invalid);
+    assert_int_equal(in.op, X86_OP_ADD);
+    assert_int_equal(in.len, 3);
+    assert_int_equal(decode_hex("f0 8b 00", true, 0, &in), DECODE_UD);   /* lock mov eax,[eax] */
+    assert_true(in.lock_invalid);
+    assert_int_equal(in.op, X86_OP_MOV);
+    assert_int_equal(decode_hex("f0 01 00", true, 0, &in), DECODE_OK);   /* lock add [eax],eax */
+    assert_false(in.lock_invalid);
+    assert_int_equal(decode_hex("f0 8d c0", true, 0, &in), DECODE_UD);   /* lea eax,eax: #UD anyway */
+    assert_false(in.lock_invalid);
+    assert_int_equal(in.op, X86_OP_UD);
+    assert_int_equal(decode_hex("f0 01", true, 0, &in), DECODE_NEED_MORE);
 }
 
 /* ---- prefixes ---- */
@@ -713,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_ud),
         cmocka_unit_test(test_ud_truncated),
         cmocka_unit_test(test_lock),
+        cmocka_unit_test(test_lock_invalid),
         cmocka_unit_test(test_prefixes),
         cmocka_unit_test(test_length_limit),
         cmocka_unit_test(test_addressing),

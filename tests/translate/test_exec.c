@@ -25,7 +25,7 @@ struct vm {
     struct exec *ex;
 };
 
-static struct vm *vm_new(uint32_t cache_size)
+static struct vm *vm_new_model(uint32_t cache_size, const struct cpu_model *model)
 {
     struct vm *vm = calloc(1, sizeof(*vm));
     assert_non_null(vm);
@@ -33,7 +33,7 @@ static struct vm *vm_new(uint32_t cache_size)
     vm->io = ioports_create(NULL);
     assert_non_null(vm->bus);
     assert_non_null(vm->io);
-    cpu_init(&vm->cpu, vm->bus, vm->io, NULL, cpu_model_default());
+    cpu_init(&vm->cpu, vm->bus, vm->io, NULL, model);
     struct exec_config cfg = {.cache_size = cache_size};
     vm->ex = exec_create(&vm->cpu, &cfg);
     assert_non_null(vm->ex);
@@ -46,6 +46,11 @@ static struct vm *vm_new(uint32_t cache_size)
     memset(vm->cpu.regs, 0, sizeof(vm->cpu.regs));
     vm->cpu.regs[R_ESP] = STACK;
     return vm;
+}
+
+static struct vm *vm_new(uint32_t cache_size)
+{
+    return vm_new_model(cache_size, cpu_model_default());
 }
 
 static void vm_free(struct vm *vm)
@@ -208,6 +213,59 @@ static void test_cache_bound(void **state)
     vm_free(vm);
 }
 
+/* Run code with #UD, #GP and #SS handlers that record their vector in BL. */
+static struct vm *run_with_handlers(const char *model, const uint8_t *code, size_t n)
+{
+    struct vm *vm = vm_new_model(0, cpu_model_find(model));
+    static const uint8_t handlers[] = {
+        0xB3, EXC_UD, 0xF4,   /* mov bl,6; hlt */
+        0xB3, EXC_SS, 0xF4,   /* mov bl,12; hlt */
+        0xB3, EXC_GP, 0xF4,   /* mov bl,13; hlt */
+    };
+    put(vm, CODE, code, n);
+    put(vm, 0x2000, handlers, sizeof(handlers));
+    set_vector(vm, EXC_UD, 0x2000);
+    set_vector(vm, EXC_SS, 0x2003);
+    set_vector(vm, EXC_GP, 0x2006);
+    run_to_hlt(vm);
+    return vm;
+}
+
+/* The "286" model: LOCK ignored on any instruction, a 10-byte limit, and #GP
+ * for stack-limit faults; a 386+ model raises #UD, runs 11 bytes, and #SS. */
+static void test_model_286_differences(void **state)
+{
+    (void)state;
+    static const uint8_t lock_mov[] = {0xF0, 0x89, 0xC1, 0xF4};  /* lock mov cx,ax */
+    static const uint8_t long_insn[] = {0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E,
+                                        0xB8, 0x34, 0x12, 0xF4}; /* 7 x cs: mov ax,1234h */
+    static const uint8_t ss_wrap[] = {0xBD, 0xFF, 0xFF, 0x8B, 0x46, 0x00, 0xF4};
+    /* mov bp,0ffffh; mov ax,[bp] */
+    struct vm *vm = run_with_handlers("286", lock_mov, sizeof(lock_mov));
+    assert_int_equal(vm->cpu.regs[R_EBX] & 0xFF, 0);
+    vm_free(vm);
+    vm = run_with_handlers("i686", lock_mov, sizeof(lock_mov));
+    assert_int_equal(vm->cpu.regs[R_EBX] & 0xFF, EXC_UD);
+    vm_free(vm);
+    vm = run_with_handlers("286", long_insn, sizeof(long_insn));   /* 10 bytes: fine */
+    assert_int_equal(vm->cpu.regs[R_EBX] & 0xFF, 0);
+    vm_free(vm);
+    static const uint8_t too_long[] = {0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E, 0x2E,
+                                       0xB8, 0x34, 0x12, 0xF4}; /* 11 bytes */
+    vm = run_with_handlers("286", too_long, sizeof(too_long));
+    assert_int_equal(vm->cpu.regs[R_EBX] & 0xFF, EXC_GP);
+    vm_free(vm);
+    vm = run_with_handlers("i686", too_long, sizeof(too_long));
+    assert_int_equal(vm->cpu.regs[R_EAX] & 0xFFFF, 0x1234);
+    vm_free(vm);
+    vm = run_with_handlers("286", ss_wrap, sizeof(ss_wrap));
+    assert_int_equal(vm->cpu.regs[R_EBX] & 0xFF, EXC_GP);
+    vm_free(vm);
+    vm = run_with_handlers("i686", ss_wrap, sizeof(ss_wrap));
+    assert_int_equal(vm->cpu.regs[R_EBX] & 0xFF, EXC_SS);
+    vm_free(vm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_segment_wrap_gp),
         cmocka_unit_test(test_single_step),
         cmocka_unit_test(test_cache_bound),
+        cmocka_unit_test(test_model_286_differences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

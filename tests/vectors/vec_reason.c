@@ -24,11 +24,21 @@ static const struct vec_category vec_categories[] = {
     { "fsgs",
       "# fsgs: MOV r/m,Sreg / MOV Sreg,r/m (8C, 8E) with ModRM reg 4 or 5: #UD on a\n"
       "# 286, FS and GS on a 386 and later (SDM vol. 2 MOV).\n" },
+    { "insn-len",
+      "# insn-len: an instruction of 11 to 15 bytes (redundant prefixes). The 286\n"
+      "# limits instructions to 10 bytes and raises #GP (13); a 386 and later allow\n"
+      "# 15 (SDM vol. 2 2.3.11). The \"286\" model (--cpu 286) does the same.\n" },
+    { "string-fault",
+      "# string-fault: a string instruction hits the segment limit (word at offset\n"
+      "# FFFFh). The 286 has already stepped SI/DI (and CX under REP) when it raises\n"
+      "# #GP; a 386 and later fault before changing anything (SDM vol. 3 6.5,\n"
+      "# faults are restartable). With --cpu 286 only REP cases where the 286's CX\n"
+      "# bookkeeping differs remain.\n" },
     { "wrap",
-      "# wrap: #GP (13) for a word access at offset FFFFh. The 286 raises #GP even\n"
-      "# for SS-relative ones, where a 386 and later raise #SS (12) (SDM vol. 2,\n"
-      "# real-address-mode exceptions), and its string instructions have already\n"
-      "# stepped SI/DI when they fault. Guessed from the data: check each.\n" },
+      "# wrap: a word access at offset FFFFh through SS. The 286 raises #GP (13);\n"
+      "# a 386 and later raise #SS (12) for the stack segment (SDM vol. 2,\n"
+      "# real-address-mode exceptions). The vectors install no #SS handler, so the\n"
+      "# run ends elsewhere.\n" },
     { "shift-of",
       "# shift-of: OF after a shift or rotate by a count above 1. The SDM leaves it\n"
       "# undefined; the 286 sets it by a rule of its own, and metadata.json does not\n"
@@ -123,6 +133,16 @@ static bool is_shift(const char *opcode)
     return false;
 }
 
+static bool is_string(const char *opcode)
+{
+    static const char strings[][3] = { "6C", "6D", "6E", "6F", "A4", "A5", "A6", "A7",
+                                       "AA", "AB", "AC", "AD", "AE", "AF" };
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        if (!strcmp(opcode, strings[i]))
+            return true;
+    return false;
+}
+
 void vec_reason_guess(const uint8_t *bytes, size_t nbytes, const struct vec_meta_info *info,
                       int exception, const struct vec_result *res, char *reason, size_t len)
 {
@@ -142,10 +162,13 @@ void vec_reason_guess(const uint8_t *bytes, size_t nbytes, const struct vec_meta
              info->opcode_at + 1 < nbytes && ((bytes[info->opcode_at + 1] >> 3) & 6) == 4)
         snprintf(reason, len, "fsgs: %s reg %d names FS/GS on 386+", form,
                  (bytes[info->opcode_at + 1] >> 3) & 7);
+    else if (exception == 13 && nbytes - 1 > 10)
+        snprintf(reason, len, "insn-len: %s: %zu bytes, #GP(13) on 286; %s", form, nbytes - 1,
+                 what);
+    else if (exception == 13 && is_string(info->opcode))
+        snprintf(reason, len, "string-fault: %s: 286 state at #GP(13); %s", form, what);
     else if (exception == 13 && ended_elsewhere(res))
-        snprintf(reason, len, "wrap: %s: #GP(13) on 286; %s", form, what);
-    else if (exception == 13 && only_fields(res, "si di cx"))
-        snprintf(reason, len, "wrap: %s: 286 steps SI/DI before #GP(13); %s", form, what);
+        snprintf(reason, len, "wrap: %s: #GP(13) on 286, #SS on 386+; %s", form, what);
     else if (is_shift(info->opcode) && only_of(res))
         snprintf(reason, len, "shift-of: %s: OF differs", form);
     else if (vec_reason_header(info->status) && strcmp(info->status, "unexplained"))
