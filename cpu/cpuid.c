@@ -53,7 +53,7 @@ static const struct cpu_model model_pentium_pro = {
  * for every segment-limit violation in real mode. */
 static const struct cpu_model model_286 = {
     .name = "286", .alias = "80286",
-    .description = "80286 real mode (for its test vectors): 286 LOCK, limits and wrap",
+    .description = "80286 real mode: LOCK anywhere, 10-byte limit, no FS/GS, #GP for SS limits",
     .family = 2, .model = 0, .stepping = 0,
     .vendor = "GenuineIntel", .has_cpuid = false, .max_leaf = 0,
     .features = 0,

@@ -266,6 +266,53 @@ static void test_model_286_differences(void **state)
     vm_free(vm);
 }
 
+static uint8_t ack_0x20(void *opaque)
+{
+    struct cpu *cpu = opaque;
+    cpu->intr = false;   /* one request, taken once */
+    return 0x20;
+}
+
+static const struct cpu_irq_ops fake_pic = {.ack = ack_0x20};
+
+/* An external interrupt is taken at an instruction boundary only once IF is
+ * set and the STI shadow has passed, and it wakes a halted CPU. */
+static void test_external_interrupt(void **state)
+{
+    (void)state;
+    struct vm *vm = vm_new(0);
+    static const uint8_t code[] = {
+        0xFB, 0x90,   /* sti; nop (the interrupt may come after the nop) */
+        0xF4,         /* hlt: woken by the interrupt */
+        0xB1, 0x07,   /* mov cl,7 */
+        0xF4,
+    };
+    static const uint8_t handler[] = {0x42, 0xCF}; /* inc dx; iret */
+    put(vm, CODE, code, sizeof(code));
+    put(vm, 0x2000, handler, sizeof(handler));
+    set_vector(vm, 0x20, 0x2000);
+    vm->cpu.irq_ops = &fake_pic;
+    vm->cpu.irq_opaque = &vm->cpu;
+    /* pending from the start, but IF is clear until the STI */
+    vm->cpu.intr = true;
+    assert_int_equal(exec_run(vm->ex, 1000), EXEC_HALTED);
+    assert_int_equal(vm->cpu.regs[R_EDX] & 0xFFFF, 1);
+    /* not inside the STI shadow (1001): blocks end at STI and HLT, so the
+     * interrupt wakes the HLT and returns after it */
+    assert_int_equal(bus_read16(vm->bus, STACK - 6), CODE + 3);
+    assert_int_equal(vm->cpu.regs[R_ECX] & 0xFF, 7);
+    assert_int_equal(vm->cpu.eip, CODE + 6);
+    /* with IF clear nothing is taken: the run stops at the HLT */
+    vm->cpu.halted = false;
+    vm->cpu.eip = CODE + 2;
+    cpu_set_eflags(&vm->cpu, 0, EFLAGS_IF);
+    vm->cpu.intr = true;
+    assert_int_equal(exec_run(vm->ex, 1000), EXEC_HALTED);
+    assert_int_equal(vm->cpu.regs[R_EDX] & 0xFFFF, 1);
+    assert_int_equal(vm->cpu.eip, CODE + 3);
+    vm_free(vm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_single_step),
         cmocka_unit_test(test_cache_bound),
         cmocka_unit_test(test_model_286_differences),
+        cmocka_unit_test(test_external_interrupt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
