@@ -26,7 +26,8 @@ void gen_out(struct tcx *t, const struct x86_insn *in)
     unsigned size = in->opnd[1].size;
     ir_tmp port = port_operand(t, in, 0);
 
-    gen_helper(t, HELPER_out, port, gen_getr(t, R_EAX, size), 0, size);
+    gen_helper(t, HELPER_out, port, gen_getr(t, R_EAX, size), gen_movi(t, t->next_eip), size);
+    gen_exit_cur(t);
 }
 
 void gen_cli(struct tcx *t, const struct x86_insn *in)
