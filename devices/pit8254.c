@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "ioport.h"
 #include "log.h"
+#include "pit8254_internal.h"
 
 /* control word: SC1 SC0 RW1 RW0 M2 M1 M0 BCD */
 enum {
@@ -25,71 +26,14 @@ enum {
     PIT_RB_COUNT_N = 0x20,
     PIT_STATUS_NULL = 0x40,
     PIT_STATUS_OUT = 0x80,
-    PIT_MODULUS_BIN = 65536,
-    PIT_MODULUS_BCD = 10000,
     /* power-on control word: mode 3, LSB then MSB, binary */
     PIT_CW_POWER_ON = 0x36,
 };
 
-#define PIT_NEVER UINT64_MAX
 /* ns per PIT_CLOCK_NUM ticks */
 #define PIT_NS_SCALE (PIT_CLOCK_DEN * 1000000000ull)
 
 enum pit_note { PIT_NOTE_TIMERS = 1u << 0, PIT_NOTE_COUNT1 = 1u << 1 };
-
-/* A channel's state at one CLK edge. */
-struct pit_view {
-    /* counting element, as a binary number below the modulus */
-    uint32_t ce;
-    /* mode 3: edges left in the running half-cycle */
-    uint32_t rem;
-    bool out;
-    /* modes 0, 1, 4, 5: the terminal count is still ahead */
-    bool armed;
-};
-
-struct pit_seg {
-    /* the CLK edge (tick number) at which `at` holds */
-    uint64_t start;
-    struct pit_view at;
-    /* the count modes 2 and 3 reload (1..modulus) */
-    uint32_t n;
-    /* the CE counts on the edges after start */
-    bool active;
-};
-
-struct pit_channel {
-    struct pit8254 *pit;
-    unsigned index;
-    /* M2-M0 as written (6 and 7 read back as such) and the mode they select */
-    uint8_t mode_bits;
-    uint8_t mode;
-    uint8_t rw;
-    bool bcd;
-    bool gate;
-    /* byte flip-flops of two-byte accesses: the next byte is the MSB */
-    bool write_msb;
-    bool read_msb;
-    uint8_t lsb;
-    /* count register as a count (1..modulus); written since the control word */
-    uint32_t cr;
-    bool cr_valid;
-    /* the CE holds a count written since the control word */
-    bool loaded;
-    /* NULL COUNT reads 1 before this tick (PIT_NEVER: until a load happens) */
-    uint64_t null_until;
-    bool count_latched;
-    bool status_latched;
-    uint16_t latch;
-    uint8_t status;
-    /* the state before seg.start: a load is pending on the next CLK edge */
-    struct pit_view pre;
-    struct pit_seg seg;
-    struct timer timer;
-    pit8254_out_fn *out_fn;
-    void *out_opaque;
-    bool out_reported;
-};
 
 struct pit8254 {
     struct vclock *clk;
@@ -127,25 +71,7 @@ static uint64_t pit_now_tick(const struct pit8254 *pit)
     return pit_tick_at(vclock_now(pit->clk));
 }
 
-/* ---- counting arithmetic ---- */
-
-static uint32_t pit_modulus(const struct pit_channel *c)
-{
-    return c->bcd ? PIT_MODULUS_BCD : PIT_MODULUS_BIN;
-}
-
-/* A CE of 0 is the full count: the terminal count is a whole wrap away. */
-static uint32_t pit_full(const struct pit_channel *c, uint32_t ce)
-{
-    return ce ? ce : pit_modulus(c);
-}
-
-static uint32_t pit_minus(const struct pit_channel *c, uint32_t ce, uint64_t k)
-{
-    uint32_t m = pit_modulus(c);
-
-    return (uint32_t)((ce + m - k % m) % m);
-}
+/* ---- BCD counts ---- */
 
 static uint32_t pit_from_bcd(uint32_t raw)
 {
@@ -159,141 +85,6 @@ static uint16_t pit_to_bcd(uint32_t v)
 {
     return (uint16_t)((v / 1000 % 10) << 12 | (v / 100 % 10) << 8 | (v / 10 % 10) << 4 | v % 10);
 }
-
-/* ---- the modes: state k counted edges after seg.start, and the next OUT change ---- */
-
-/* Modes 0 and 1: OUT low until the terminal count, then high; the CE wraps on. */
-static struct pit_view pit_eval_oneshot(const struct pit_channel *c, uint64_t k)
-{
-    const struct pit_seg *s = &c->seg;
-    struct pit_view v = s->at;
-
-    v.ce = pit_minus(c, s->at.ce, k);
-    if (s->at.armed && k >= pit_full(c, s->at.ce)) {
-        v.armed = false;
-        v.out = true;
-    }
-    return v;
-}
-
-static uint64_t pit_next_oneshot(const struct pit_channel *c, uint64_t k)
-{
-    uint32_t tc = pit_full(c, c->seg.at.ce);
-
-    return c->seg.at.armed && k < tc ? tc : PIT_NEVER;
-}
-
-/* Modes 4 and 5: OUT low for the one edge at which the CE reaches 0. A segment
- * starting with OUT low starts inside that strobe. */
-static struct pit_view pit_eval_strobe(const struct pit_channel *c, uint64_t k)
-{
-    const struct pit_seg *s = &c->seg;
-    uint32_t tc = pit_full(c, s->at.ce);
-    struct pit_view v = s->at;
-
-    v.ce = pit_minus(c, s->at.ce, k);
-    v.out = !((!s->at.out && k == 0) || (s->at.armed && k == tc));
-    v.armed = s->at.armed && k < tc;
-    return v;
-}
-
-static uint64_t pit_next_strobe(const struct pit_channel *c, uint64_t k)
-{
-    uint32_t tc = pit_full(c, c->seg.at.ce);
-
-    if (!c->seg.at.out && k == 0)
-        return 1;
-    if (!c->seg.at.armed || k > tc)
-        return PIT_NEVER;
-    return k < tc ? tc : tc + 1;
-}
-
-/* Mode 2: the CE runs from N down to 1, OUT is low while it is 1, then N reloads. */
-static uint32_t pit_rate_count(const struct pit_channel *c, uint64_t k)
-{
-    uint32_t first = pit_full(c, c->seg.at.ce);
-
-    if (k < first)
-        return (uint32_t)(first - k);
-    return (uint32_t)(c->seg.n - (k - first) % c->seg.n);
-}
-
-static struct pit_view pit_eval_rate(const struct pit_channel *c, uint64_t k)
-{
-    struct pit_view v = c->seg.at;
-    uint32_t count = pit_rate_count(c, k);
-
-    v.ce = count % pit_modulus(c);
-    /* GATE low holds OUT high (seg.at.out) */
-    v.out = c->seg.active ? count != 1 : c->seg.at.out;
-    return v;
-}
-
-static uint64_t pit_next_rate(const struct pit_channel *c, uint64_t k)
-{
-    uint32_t count = pit_rate_count(c, k);
-
-    if (count > 1)
-        return k + count - 1;
-    return c->seg.n == 1 ? PIT_NEVER : k + 1;
-}
-
-/* Mode 3: halves of ceil(N/2) edges high and floor(N/2) low, the CE counting down
- * by two from N (N-1 for odd N) in each; the running half ends after at.rem. */
-static struct pit_view pit_eval_square(const struct pit_channel *c, uint64_t k)
-{
-    const struct pit_seg *s = &c->seg;
-    struct pit_view v = s->at;
-    uint32_t n = s->n;
-    uint32_t len;
-    uint64_t j;
-
-    if (!s->active || k < s->at.rem) {
-        v.ce = pit_minus(c, s->at.ce, 2 * k);
-        v.rem = (uint32_t)(s->at.rem - k);
-        return v;
-    }
-    j = (k - s->at.rem) % n;
-    v.out = !s->at.out;
-    len = v.out ? n - n / 2 : n / 2;
-    if (j >= len) {
-        j -= len;
-        v.out = s->at.out;
-        len = n - len;
-    }
-    v.ce = pit_minus(c, (n & ~1u) % pit_modulus(c), 2 * j);
-    v.rem = (uint32_t)(len - j);
-    return v;
-}
-
-static uint64_t pit_next_square(const struct pit_channel *c, uint64_t k)
-{
-    if (c->seg.n < 2 && k >= c->seg.at.rem)
-        return PIT_NEVER;
-    return k + pit_eval_square(c, k).rem;
-}
-
-/* eval: the state k counted edges after seg.start; next: the k of the next OUT
- * change after k (PIT_NEVER: none). gated: GATE low suspends counting; triggered:
- * a GATE rising edge loads the count; cycle_end: a count written while counting
- * waits for the end of the cycle; OUT after the control word and at a load. */
-struct pit_mode {
-    struct pit_view (*eval)(const struct pit_channel *c, uint64_t k);
-    uint64_t (*next)(const struct pit_channel *c, uint64_t k);
-    bool gated, triggered, cycle_end;
-    bool cw_out, load_out, load_armed;
-};
-
-/* 8254 datasheet, "Modes" and "Gate Pin Operations Summary" */
-static const struct pit_mode pit_modes[6] = {
-    /*       eval              next              gated  trig   cycle  cw_out load   armed */
-    [0] = { pit_eval_oneshot, pit_next_oneshot, true,  false, false, false, false, true },
-    [1] = { pit_eval_oneshot, pit_next_oneshot, false, true,  false, true,  false, true },
-    [2] = { pit_eval_rate,    pit_next_rate,    true,  true,  true,  true,  true,  false },
-    [3] = { pit_eval_square,  pit_next_square,  true,  true,  true,  true,  true,  false },
-    [4] = { pit_eval_strobe,  pit_next_strobe,  true,  false, false, true,  true,  true },
-    [5] = { pit_eval_strobe,  pit_next_strobe,  false, true,  false, true,  true,  true },
-};
 
 /* ---- segments ---- */
 
