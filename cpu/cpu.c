@@ -44,6 +44,7 @@ void cpu_reset(struct cpu *cpu)
 {
     memset(cpu->regs, 0, sizeof(cpu->regs));
     cpu->regs[R_EDX] = cpu_model_signature(cpu->model);
+    fpu_reset(&cpu->fpu);
     cpu->eip = 0xFFF0;
     cpu->eflags = EFLAGS_FIXED1;
     cpu->flags = (struct lazy_flags){ .op = CC_OP(CC_EFLAGS, 0) };

@@ -1,6 +1,6 @@
 /* I/O and system instructions: IN/OUT, CLI/STI/HLT, descriptor-table and
- * control/debug register access, cache control, CPUID/RDTSC, x87 escapes
- * without an FPU. SDM vol. 2 instruction pages; the checks live in cpu/ helpers. */
+ * control/debug register access, cache control, CPUID/RDTSC, WAIT. SDM
+ * vol. 2 instruction pages; the checks live in cpu/ helpers. */
 #include "gen.h"
 
 /* The port operand of IN/OUT: imm8 (zero-extended) or DX. */
@@ -152,39 +152,12 @@ void gen_rdtsc(struct tcx *t, const struct x86_insn *in)
     gen_helper(t, HELPER_rdtsc, 0, 0, 0, 0);
 }
 
-/* Raise #NM at run time when all (all) or any (!all) of the CR0 bits in mask
- * are set. CR0 is not a mode bit, so it is read through SMSW (unprivileged,
- * never faults) rather than baked into the block. The raise sits on a forward
- * branch and the block goes on after the label, so t->ended, set by
- * gen_raise, is cleared again. */
-static void gen_nm_check(struct tcx *t, uint32_t mask, bool all)
-{
-    ir_tmp msw = gen_helper(t, HELPER_smsw, 0, 0, 0, 0);
-    ir_tmp fault = gen_op2(t, IR_and, 4, msw, gen_movi(t, mask));
-    unsigned ok = gen_new_label(t);
-
-    if (all)
-        fault = gen_op2(t, IR_seteq, 4, fault, gen_movi(t, mask));
-    gen_brz(t, fault, ok);
-    gen_raise(t, EXC_NM);
-    gen_label(t, ok);
-    t->ended = false;
-}
-
-/* SDM WAIT: #NM when CR0.MP and CR0.TS are both set. No x87 exception can be
- * pending yet, so otherwise it does nothing. */
+/* SDM WAIT: #NM when CR0.MP and CR0.TS are both set, else a pending unmasked
+ * x87 exception is signalled (#MF, or FERR# with CR0.NE = 0). The x87
+ * escapes themselves are translated by gen_fpu (gen_fpu.c). */
 void gen_wait(struct tcx *t, const struct x86_insn *in)
 {
-    gen_nm_check(t, CR0_MP | CR0_TS, true);
-}
-
-/* D8-DF: #NM when CR0.EM or CR0.TS is set (SDM vol. 3 table 2-2). Otherwise
- * the CPU behaves as a 486SX without a coprocessor: the escape computes and
- * stores nothing, which FPU probes (FNINIT; FNSTSW) read as "no FPU". The x87
- * itself is issue 3. */
-void gen_esc(struct tcx *t, const struct x86_insn *in)
-{
-    gen_nm_check(t, CR0_EM | CR0_TS, false);
+    gen_helper(t, HELPER_fwait, 0, 0, 0, 0);
 }
 
 void gen_ud(struct tcx *t, const struct x86_insn *in)
