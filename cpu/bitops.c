@@ -1,7 +1,11 @@
-/* BSF, BSR and CMPXCHG (SDM vol. 2 BSF, BSR, CMPXCHG; 486 behaviour). */
+/* BSF, BSR, CMPXCHG and CMPXCHG8B (SDM vol. 2 BSF, BSR, CMPXCHG; 486
+ * behaviour; CMPXCHG8B of the Pentium). */
+#include <stdbool.h>
+
 #include "cpu.h"
 #include "flags.h"
 #include "helpers.h"
+#include "mem.h"
 
 static uint32_t size_mask(unsigned size)
 {
@@ -45,4 +49,27 @@ uint32_t helper_cmpxchg(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uin
         return b;
     cpu->regs[R_EAX] = (cpu->regs[R_EAX] & ~mask) | dest;
     return a;
+}
+
+/* CMPXCHG8B m64: a = offset, b = offset + 4 (wrapped to the address size),
+ * imm = segment. Compare EDX:EAX with m64: equal -> store ECX:EBX, ZF = 1;
+ * else load EDX:EAX, ZF = 0. The CPU writes the destination either way (the
+ * old value back), so both halves are checked for writing before anything
+ * changes (SDM vol. 2 CMPXCHG8B). Only ZF changes. */
+uint32_t helper_cmpxchg8b(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t imm)
+{
+    int seg = (int)imm;
+    uint32_t lo = cpu_read(cpu, seg, a, 4), hi = cpu_read(cpu, seg, b, 4);
+    bool equal = lo == cpu->regs[R_EAX] && hi == cpu->regs[R_EDX];
+
+    cpu_check_write(cpu, seg, a, 4);
+    cpu_check_write(cpu, seg, b, 4);
+    cpu_write(cpu, seg, a, 4, equal ? cpu->regs[R_EBX] : lo);
+    cpu_write(cpu, seg, b, 4, equal ? cpu->regs[R_ECX] : hi);
+    if (!equal) {
+        cpu->regs[R_EAX] = lo;
+        cpu->regs[R_EDX] = hi;
+    }
+    cpu_set_eflags(cpu, equal ? EFLAGS_ZF : 0, EFLAGS_ZF);
+    return 0;
 }

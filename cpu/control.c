@@ -1,6 +1,7 @@
-/* Flag and processor control: POPF, CLI, STI, HLT, ENTER. Privilege rules
- * follow SDM vol. 2 (POPF, CLI, STI, HLT pseudo-code, without the CR4.VME/PVI
- * virtual-interrupt paths, which come with v86 mode). */
+/* Flag and processor control: PUSHF (v86), POPF, CLI, STI, HLT, ENTER.
+ * Privilege rules follow SDM vol. 2 (PUSHF, POPF, CLI, STI, HLT pseudo-code)
+ * with the virtual-interrupt flag of CR4.VME (v86) and CR4.PVI (ring 3),
+ * SDM vol. 3 20.3 and 20.4. */
 #include <assert.h>
 
 #include "cpu.h"
@@ -42,11 +43,33 @@ static uint32_t popf_mask(struct cpu *cpu, unsigned osize)
     return mask;
 }
 
+static bool vme_applies(const struct cpu *cpu, unsigned osize)
+{
+    return (cpu->eflags & EFLAGS_VM) && iopl(cpu) < 3 && osize == 2 && (cpu->cr[4] & CR4_VME);
+}
+
+/* v86 POPF with IOPL < 3 under VME: the popped IF goes to VIF; #GP(0) when
+ * it would set IF with VIP pending, or set TF (SDM vol. 2 POPF). */
+static void popf_vme(struct cpu *cpu, uint32_t value)
+{
+    uint32_t mask = 0x7FD5 & ~(uint32_t)(EFLAGS_IF | EFLAGS_IOPL);
+
+    if (((value & EFLAGS_IF) && (cpu->eflags & EFLAGS_VIP)) || (value & EFLAGS_TF))
+        cpu_raise_exception(cpu, EXC_GP, 0);
+    value = (value & 0xFFFF) | ((value & EFLAGS_IF) ? EFLAGS_VIF : 0);
+    cpu_set_eflags(cpu, value, mask | EFLAGS_VIF);
+}
+
 uint32_t helper_popf(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t imm)
 {
     uint32_t mask;
 
     assert(imm == 2 || imm == 4);
+    if (vme_applies(cpu, imm)) {
+        popf_vme(cpu, a);
+        cpu_update_mode(cpu);
+        return 0;
+    }
     mask = popf_mask(cpu, imm);
     /* SDM vol. 2 POPF: a 32-bit POPF clears RF; a 16-bit one keeps bits 16-31 */
     if (imm == 4)
@@ -56,23 +79,55 @@ uint32_t helper_popf(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32
     return 0;
 }
 
-/* CLI/STI fault when CPL > IOPL (always in v86 mode with IOPL < 3, where CPL is 3) */
-static void check_iopl(struct cpu *cpu)
+/* PUSHF in v86 mode (the only mode where it can fault): IOPL 3 pushes the
+ * flags (VM and RF clear in the image); with IOPL < 3 a 16-bit PUSHF under
+ * VME pushes VIF as IF and IOPL as 3; anything else is #GP(0). Returns the
+ * image. imm: osize. */
+uint32_t helper_pushf(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t imm)
 {
-    if ((cpu->cr[0] & CR0_PE) && cpl(cpu) > iopl(cpu))
+    uint32_t fl = cpu_get_eflags(cpu);
+
+    if (iopl(cpu) == 3)
+        return fl & ~(uint32_t)(EFLAGS_VM | EFLAGS_RF);
+    if (!vme_applies(cpu, imm))
         cpu_raise_exception(cpu, EXC_GP, 0);
+    fl = (fl & 0xFFFF & ~(uint32_t)EFLAGS_IF) | EFLAGS_IOPL;
+    return fl | ((cpu->eflags & EFLAGS_VIF) ? EFLAGS_IF : 0);
+}
+
+/* Where CLI/STI act on IF (0), on VIF (1), or fault (-1): real mode and
+ * CPL <= IOPL use IF; v86 with VME and ring 3 with PVI use VIF when IOPL is
+ * too low (SDM vol. 2 CLI, STI decision tables). */
+static int if_target(const struct cpu *cpu)
+{
+    if (!(cpu->cr[0] & CR0_PE) || cpl(cpu) <= iopl(cpu))
+        return 0;
+    if ((cpu->eflags & EFLAGS_VM) ? (cpu->cr[4] & CR4_VME)
+                                  : (cpl(cpu) == 3 && (cpu->cr[4] & CR4_PVI)))
+        return 1;
+    return -1;
 }
 
 uint32_t helper_cli(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t imm)
 {
-    check_iopl(cpu);
-    cpu->eflags &= ~(uint32_t)EFLAGS_IF;
+    int target = if_target(cpu);
+
+    if (target < 0)
+        cpu_raise_exception(cpu, EXC_GP, 0);
+    cpu->eflags &= ~(uint32_t)(target ? EFLAGS_VIF : EFLAGS_IF);
     return 0;
 }
 
 uint32_t helper_sti(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t imm)
 {
-    check_iopl(cpu);
+    int target = if_target(cpu);
+
+    if (target < 0 || (target > 0 && (cpu->eflags & EFLAGS_VIP)))
+        cpu_raise_exception(cpu, EXC_GP, 0);
+    if (target > 0) {
+        cpu->eflags |= EFLAGS_VIF;
+        return 0;
+    }
     /* SDM vol. 2 STI: interrupts stay off until after the next instruction,
      * but only when IF was clear */
     if (!(cpu->eflags & EFLAGS_IF))

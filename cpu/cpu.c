@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cpuid.h"
+#include "debug.h"
 #include "flags.h"
 
 /* access rights kept in real mode: present, DPL 0, accessed read/write data;
@@ -67,6 +68,14 @@ void cpu_reset(struct cpu *cpu)
     cpu->exc_vector = -1;
     cpu->exc_error = -1;
     cpu->exc_depth = 0;
+    cpu->exc_ext = 0;
+    cpu->shutdown = false;
+    cpu->dr6_pending = 0;
+    mmu_tlb_flush(&cpu->tlb, false);
+    cpu->sysenter_cs = cpu->sysenter_esp = cpu->sysenter_eip = 0;
+    /* SDM vol. 3 17.17: RESET clears the time-stamp counter */
+    cpu->tsc_offset = 0 - cpu->icount;
+    memset(cpu->msr_store, 0, sizeof(cpu->msr_store));
     cpu_update_mode(cpu);
 }
 
@@ -96,6 +105,10 @@ void cpu_update_mode(struct cpu *cpu)
     if (cpu->eflags & EFLAGS_TF)
         mode |= MODE_TF;
     mode |= cpu_cpl(cpu) << MODE_CPL_SHIFT;
+    if (cpu->cr[0] & CR0_PG)
+        mode |= MODE_PG;
+    if (cpu->dr[7] & DR7_ENABLES)
+        mode |= MODE_DEBUG;
     cpu->mode = mode;
 }
 

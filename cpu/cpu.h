@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "fpu.h"
+#include "mmu.h"
 
 struct bus;
 struct ioports;
@@ -67,6 +68,8 @@ enum {
     MODE_TF = 1u << 4,     /* single-step: one-instruction blocks */
     MODE_CPL_SHIFT = 5,    /* two bits: current privilege level */
     MODE_CPL = 3u << MODE_CPL_SHIFT,
+    MODE_PG = 1u << 7,     /* CR0.PG: blocks chain only within one linear page */
+    MODE_DEBUG = 1u << 8,  /* a DR7 breakpoint is enabled: one-instruction blocks */
 };
 
 /* A segment register with its hidden descriptor cache. */
@@ -136,6 +139,23 @@ struct cpu {
     int32_t exc_error;
     /* nesting guard for double/triple fault */
     int exc_depth;
+    /* 1 while delivering an exception or external interrupt: the EXT bit of
+     * error codes raised meanwhile (SDM vol. 3 6.13) */
+    uint8_t exc_ext;
+    /* the CPU shut down (triple fault, SDM vol. 3 6.15 interrupt 8): it stays
+     * halted until the board resets it (machine.c does a warm reset: RAM kept) */
+    bool shutdown;
+    /* DR6 B0-B3 bits of data breakpoints hit by the instruction running: the
+     * #DB trap is taken before the next instruction (cpu/debug.c) */
+    uint32_t dr6_pending;
+
+    /* paging: the software TLB (cpu/mmu.h) */
+    struct tlb tlb;
+    /* MSRs (cpu/msr.c): SYSENTER_CS/ESP/EIP, TSC = icount + tsc_offset, and
+     * the plain read/write ones (MTRRs...) by table slot */
+    uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t tsc_offset;
+    uint64_t msr_store[32];
 
     const struct cpu_model *model;
     struct bus *bus;

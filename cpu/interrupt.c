@@ -1,6 +1,7 @@
 /* Exceptions and interrupts: raising, double/triple-fault escalation (SDM vol. 3
  * 6.15 tables 6-4, 6-5), real-mode delivery through the IVT (SDM vol. 3 20.1.4,
- * vol. 2 INT n pseudo-code), and the INT/INTO/IRET/BOUND helpers. */
+ * vol. 2 INT n pseudo-code), and the INT/INTO/BOUND helpers. Protected-mode
+ * and v86 delivery is in idt.c, IRET in iret.c. */
 #include <assert.h>
 #include <stdbool.h>
 
@@ -10,8 +11,7 @@
 #include "helpers.h"
 #include "log.h"
 #include "mem.h"
-
-enum int_kind { INT_EXCEPTION, INT_SOFTWARE, INT_EXTERNAL };
+#include "task.h"
 
 static const char *const int_kind_name[] = {
     [INT_EXCEPTION] = "exception", [INT_SOFTWARE] = "software", [INT_EXTERNAL] = "external",
@@ -39,8 +39,10 @@ static void shutdown(struct cpu *cpu)
                cpu->seg[SEG_CS].sel, cpu->eip);
     cpu->eflags &= ~(uint32_t)EFLAGS_IF;
     cpu->halted = true;
+    cpu->shutdown = true;
     cpu->exit_request = 1;
     cpu->exc_depth = 0;
+    cpu->exc_ext = 0;
 }
 
 /* A fault while delivering cpu->exc_vector (-1: an interrupt, not an exception).
@@ -109,8 +111,10 @@ static void deliver_real(struct cpu *cpu, int vector, uint32_t return_eip)
     cpu_update_mode(cpu);
 }
 
+/* int_n: an INT n instruction (CD ib), which v86 mode treats differently
+ * from INT3 and INTO (SDM vol. 3 20.2.7: only INT n is IOPL-sensitive). */
 static void deliver(struct cpu *cpu, int vector, int32_t error, uint32_t return_eip,
-                    enum int_kind kind)
+                    enum int_kind kind, bool int_n)
 {
     log_delivery(cpu, vector, error, return_eip, kind);
     /* exec counts the exceptions and external interrupts it delivers */
@@ -118,15 +122,19 @@ static void deliver(struct cpu *cpu, int vector, int32_t error, uint32_t return_
         cpu->stats.interrupts++;
     /* what a fault during this delivery escalates from */
     cpu->exc_vector = kind == INT_EXCEPTION ? vector : -1;
+    cpu->exc_ext = kind == INT_SOFTWARE ? 0 : 1;
     cpu->exc_depth++;
-    if (cpu->cr[0] & CR0_PE) {
-        log_printf(cpu->log, LOG_UNIMP, "int: protected-mode delivery not implemented\n");
-        shutdown(cpu);
-        cpu->exc_vector = -1;
-        return;
-    }
-    deliver_real(cpu, vector, return_eip);
+    /* a faulting instruction did not complete: no data breakpoint trap */
+    if (kind == INT_EXCEPTION)
+        cpu->dr6_pending = 0;
+    if (!(cpu->cr[0] & CR0_PE))
+        deliver_real(cpu, vector, return_eip);
+    else if (int_n && (cpu->eflags & EFLAGS_VM))
+        v86_int(cpu, vector, return_eip);
+    else
+        idt_deliver(cpu, vector, kind == INT_EXCEPTION ? error : -1, return_eip, kind);
     cpu->exc_depth = 0;
+    cpu->exc_ext = 0;
     cpu->exc_vector = -1;
     cpu->exc_error = -1;
     /* an interrupt or exception ends HLT */
@@ -141,12 +149,13 @@ void cpu_deliver_interrupt(struct cpu *cpu, int vector, int32_t error, uint32_t 
     /* an exception comes here from cpu_raise_exception's record; anything
      * else is an external interrupt (INTR or NMI) */
     deliver(cpu, vector, error, return_eip,
-            vector == cpu->exc_vector ? INT_EXCEPTION : INT_EXTERNAL);
+            vector == cpu->exc_vector ? INT_EXCEPTION : INT_EXTERNAL, false);
 }
 
+/* imm: 1 for INT n, 0 for INT3 */
 uint32_t helper_int(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t imm)
 {
-    deliver(cpu, (int)(a & 0xFF), -1, b, INT_SOFTWARE);
+    deliver(cpu, (int)(a & 0xFF), -1, b, INT_SOFTWARE, imm != 0);
     return 0;
 }
 
@@ -154,7 +163,7 @@ uint32_t helper_into(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32
 {
     /* a trap: the pushed EIP is the instruction after INTO */
     if (flags_cond(cpu, 0))
-        deliver(cpu, EXC_OF, -1, a, INT_SOFTWARE);
+        deliver(cpu, EXC_OF, -1, a, INT_SOFTWARE, false);
     else
         cpu->eip = a;
     return 0;
@@ -168,59 +177,6 @@ uint32_t helper_raise(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     int32_t error = (imm & 0x100) ? (int32_t)(imm >> 16) : has_error_code(vector) ? 0 : -1;
 
     cpu_raise_exception(cpu, vector, error);
-}
-
-/* The value size bytes at SS:(E)SP + offset, without moving (E)SP. */
-static uint32_t stack_peek(struct cpu *cpu, uint32_t offset, unsigned size)
-{
-    uint32_t mask = sp_mask(cpu);
-    return cpu_read(cpu, SEG_SS, (cpu->regs[R_ESP] + offset) & mask, size);
-}
-
-static void stack_release(struct cpu *cpu, uint32_t bytes)
-{
-    uint32_t mask = sp_mask(cpu), sp = cpu->regs[R_ESP];
-    cpu->regs[R_ESP] = (sp & ~mask) | ((sp + bytes) & mask);
-}
-
-/* EFLAGS bits IRET may change in real mode (SDM vol. 2 IRET: 257FD5H for a
- * 32-bit IRET, VM VIF VIP kept; ID only where CPUID exists). */
-static uint32_t iret_real_mask(const struct cpu *cpu, unsigned osize)
-{
-    uint32_t mask = 0x257FD5;
-
-    if (osize == 2)
-        return 0xFFFF;
-    if (!cpu->model->has_cpuid)
-        mask &= ~(uint32_t)EFLAGS_ID;
-    return mask;
-}
-
-static void iret_real(struct cpu *cpu, unsigned osize)
-{
-    uint32_t eip = stack_peek(cpu, 0, osize);
-    uint16_t cs = (uint16_t)stack_peek(cpu, osize, osize);
-    uint32_t fl = stack_peek(cpu, 2 * osize, osize);
-
-    /* SDM vol. 2 IRET: #GP(0) when the new EIP is past the CS limit */
-    if (eip > cpu->seg[SEG_CS].limit)
-        cpu_raise_exception(cpu, EXC_GP, 0);
-    stack_release(cpu, 3 * osize);
-    cpu_load_seg_real(cpu, SEG_CS, cs);
-    cpu->eip = eip;
-    cpu_set_eflags(cpu, fl, iret_real_mask(cpu, osize));
-    cpu_update_mode(cpu);
-}
-
-uint32_t helper_iret(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t imm)
-{
-    assert(imm == 2 || imm == 4);
-    if (cpu->cr[0] & CR0_PE) {
-        log_printf(cpu->log, LOG_UNIMP, "iret: protected mode not implemented\n");
-        cpu_raise_exception(cpu, EXC_UD, -1);
-    }
-    iret_real(cpu, imm);
-    return 0;
 }
 
 static int32_t sign_extend(uint32_t v, unsigned size)

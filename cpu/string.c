@@ -11,6 +11,7 @@
 #include "helpers.h"
 #include "ioport.h"
 #include "mem.h"
+#include "task.h"
 
 enum { STRING_CHUNK = 1024, REP_NONE = 0, REP_E = 1, REP_NE = 2 };
 
@@ -129,8 +130,13 @@ static bool iter_scas(struct cpu *cpu, const struct str_op *op)
     return compare(cpu, op->size, cpu->regs[R_EAX] & size_mask(op->size), src2);
 }
 
+/* SDM vol. 2 INS: the destination is checked before the port is read, so a
+ * fault does not lose the device's data (the 80286 steps DI first: its
+ * vectors show the fault after the step) */
 static bool iter_ins(struct cpu *cpu, const struct str_op *op)
 {
+    if (!cpu->model->string_step_first)
+        cpu_check_write(cpu, SEG_ES, index_get(cpu, R_EDI, op), op->size);
     uint32_t value = ioports_read(cpu->io, (uint16_t)cpu->regs[R_EDX], op->size);
     str_store(cpu, R_EDI, op, value);
     str_step(cpu, R_EDI, op);
@@ -211,12 +217,15 @@ uint32_t helper_scas(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32
     return str_run(cpu, imm, iter_scas, true);
 }
 
+/* INS/OUTS check I/O permission (IOPL, TSS bitmap) first (SDM vol. 2 INS). */
 uint32_t helper_ins(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t imm)
 {
+    cpu_io_check(cpu, (uint16_t)cpu->regs[R_EDX], STR_SIZE(imm));
     return str_run(cpu, imm, iter_ins, false);
 }
 
 uint32_t helper_outs(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t imm)
 {
+    cpu_io_check(cpu, (uint16_t)cpu->regs[R_EDX], STR_SIZE(imm));
     return str_run(cpu, imm, iter_outs, false);
 }

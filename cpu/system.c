@@ -7,6 +7,7 @@
 #include "cpuid.h"
 #include "helpers.h"
 #include "mem.h"
+#include "mmu.h"
 
 enum {
     DR6_BD = 1u << 13,
@@ -55,9 +56,10 @@ uint32_t helper_rdtsc(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     /* SDM vol. 2 RDTSC: CR4.TSD restricts it to CPL 0 (not possible in real mode) */
     if ((cpu->cr[4] & CR4_TSD) && (cpu->cr[0] & CR0_PE) && cpl(cpu) != 0)
         cpu_raise_exception(cpu, EXC_GP, 0);
-    /* virtual time: one tick per retired instruction */
-    cpu->regs[R_EAX] = (uint32_t)cpu->icount;
-    cpu->regs[R_EDX] = (uint32_t)(cpu->icount >> 32);
+    /* virtual time: one tick per retired instruction (WRMSR 10h moves the offset) */
+    uint64_t tsc = cpu->icount + cpu->tsc_offset;
+    cpu->regs[R_EAX] = (uint32_t)tsc;
+    cpu->regs[R_EDX] = (uint32_t)(tsc >> 32);
     return 0;
 }
 
@@ -147,13 +149,31 @@ uint32_t helper_read_cr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uin
 }
 
 /* SDM vol. 2 MOV CR: #GP(0) for PG without PE and for NW without CD;
- * other reserved CR0 bits are ignored. */
+ * other reserved CR0 bits are ignored. A change of PG, WP or PE flushes the
+ * TLB (SDM vol. 3 4.10.4.1). */
 static void write_cr0(struct cpu *cpu, uint32_t value)
 {
+    uint32_t old = cpu->cr[0];
+
     if (((value & CR0_PG) && !(value & CR0_PE)) || ((value & CR0_NW) && !(value & CR0_CD)))
         cpu_raise_exception(cpu, EXC_GP, 0);
     cpu->cr[0] = (value & CR0_WRITABLE) | CR0_ET;
+    if ((old ^ cpu->cr[0]) & (CR0_PG | CR0_WP | CR0_PE))
+        mmu_tlb_flush(&cpu->tlb, false);
     cpu_update_mode(cpu);
+}
+
+/* SDM vol. 2 MOV CR: setting a reserved CR4 bit is #GP(0); a change of PSE,
+ * PGE or PAE flushes the whole TLB, global pages included (vol. 3 4.10.4.1). */
+static void write_cr4(struct cpu *cpu, uint32_t value)
+{
+    uint32_t old = cpu->cr[4];
+
+    if (value & ~cpu->model->cr4_mask)
+        cpu_raise_exception(cpu, EXC_GP, 0);
+    cpu->cr[4] = value;
+    if ((old ^ value) & (CR4_PSE | CR4_PGE | CR4_PAE))
+        mmu_tlb_flush(&cpu->tlb, false);
 }
 
 uint32_t helper_write_cr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t imm)
@@ -168,13 +188,12 @@ uint32_t helper_write_cr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, ui
         cpu->cr[2] = a;
         break;
     case 3:
+        /* global pages survive a CR3 load when CR4.PGE is set */
         cpu->cr[3] = a & CR3_WRITABLE;
+        mmu_tlb_flush(&cpu->tlb, (cpu->cr[4] & CR4_PGE) != 0);
         break;
     default:
-        /* SDM vol. 2 MOV CR: setting a reserved CR4 bit is #GP(0) */
-        if (a & ~cpu->model->cr4_mask)
-            cpu_raise_exception(cpu, EXC_GP, 0);
-        cpu->cr[4] = a;
+        write_cr4(cpu, a);
         break;
     }
     return 0;
@@ -212,6 +231,8 @@ uint32_t helper_write_dr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, ui
     else if (n == 7)
         a = (a & DR7_WRITABLE) | DR7_FIXED1;
     cpu->dr[n] = a;
+    /* enabled breakpoints switch to one-instruction blocks (MODE_DEBUG) */
+    cpu_update_mode(cpu);
     return 0;
 }
 
@@ -224,7 +245,7 @@ uint32_t helper_invd(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32
 
 uint32_t helper_invlpg(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t imm)
 {
-    /* no TLB until paging exists */
     require_cpl0(cpu);
+    mmu_tlb_flush_page(&cpu->tlb, a);
     return 0;
 }

@@ -2,16 +2,19 @@
  * the board, run it, and turn why it stopped into an exit status. The only
  * place that decides the process's exit status. */
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "log.h"
 #include "machine.h"
 #include "options.h"
+#include "session.h"
 
 /* The demo ROM, assembled from roms/demo.asm and embedded by roms/demo_rom.S. */
 extern const uint8_t td_demo_rom[];
@@ -23,6 +26,7 @@ static const char demo_rom_name[] = "built-in demo ROM";
 struct run_files {
     FILE *log_file;
     FILE *debugcon_file;
+    FILE *serial_file;
     uint8_t *bios;
     size_t bios_size;
 };
@@ -79,6 +83,9 @@ static bool acquire(const struct options *o, struct run_files *rf, char *err, si
     if (o->debugcon == OPTIONS_DEBUGCON_FILE &&
         !(rf->debugcon_file = open_output(o->debugcon_path, "debugcon", err, errlen)))
         return false;
+    if (o->serial == OPTIONS_SERIAL_FILE &&
+        !(rf->serial_file = open_output(o->serial_path, "serial", err, errlen)))
+        return false;
     if (o->bios_path)
         return load_bios(o->bios_path, rf, err, errlen);
     return true;
@@ -90,6 +97,8 @@ static void release(struct run_files *rf)
         fclose(rf->log_file);
     if (rf->debugcon_file)
         fclose(rf->debugcon_file);
+    if (rf->serial_file)
+        fclose(rf->serial_file);
     free(rf->bios);
 }
 
@@ -102,22 +111,91 @@ static FILE *debugcon_stream(const struct options *o, const struct run_files *rf
     return NULL;
 }
 
+static FILE *serial_stream(const struct options *o, const struct run_files *rf)
+{
+    if (o->serial == OPTIONS_SERIAL_STDIO)
+        return stdout;
+    return o->serial == OPTIONS_SERIAL_FILE ? rf->serial_file : NULL;
+}
+
+static enum machine_speed speed_of(const struct options *o)
+{
+    if (o->speed == OPTIONS_SPEED_DEFAULT)
+        return isatty(STDIN_FILENO) || session_interactive(&o->session) ? MACHINE_SPEED_REAL
+                                                                         : MACHINE_SPEED_MAX;
+    return o->speed == OPTIONS_SPEED_REAL ? MACHINE_SPEED_REAL : MACHINE_SPEED_MAX;
+}
+
+/* Firmware: -bios; else the trapdoor BIOS (NULL) for a disk boot; else the demo. */
+static void choose_bios(const struct options *o, const struct run_files *rf,
+                        struct machine_config *cfg)
+{
+    if (o->bios_path) {
+        cfg->bios = rf->bios;
+        cfg->bios_size = rf->bios_size;
+        cfg->bios_name = o->bios_path;
+    } else if (options_wants_boot(o)) {
+        cfg->bios = NULL;
+        cfg->bios_name = "built-in trapdoor BIOS";
+    } else {
+        cfg->bios = td_demo_rom;
+        cfg->bios_size = td_demo_rom_size;
+        cfg->bios_name = demo_rom_name;
+    }
+}
+
 static struct machine_config make_config(const struct options *o, const struct run_files *rf,
                                          struct log *log)
 {
     struct machine_config cfg = {
         .ram_size = o->ram_size,
-        .bios = o->bios_path ? rf->bios : td_demo_rom,
-        .bios_size = o->bios_path ? rf->bios_size : td_demo_rom_size,
-        .bios_name = o->bios_path ? o->bios_path : demo_rom_name,
         .debugcon = debugcon_stream(o, rf),
         .debug_exit = o->debug_exit,
         .debug_exit_iobase = o->debug_exit_iobase,
         .cpu_model = o->cpu_model,
         .max_insns = o->max_insns,
         .log = log,
+        .fda = o->fda,
+        .fdb = o->fdb,
+        .hda = o->hda,
+        .hdb = o->hdb,
+        .cdrom = o->cdrom,
+        .snapshot = o->snapshot,
+        .boot_order = o->boot_order[0] ? o->boot_order : NULL,
+        .serial = serial_stream(o, rf),
+        .speed = speed_of(o),
     };
+    choose_bios(o, rf, &cfg);
     return cfg;
+}
+
+/* Run with COM1 on stdio: between slices of virtual time, bytes read from stdin
+ * go to the UART's input. */
+static struct machine_result run_with_input(struct machine *m)
+{
+    uint8_t pending[256];
+    size_t have = 0;
+    struct machine_result total = {0};
+    bool eof = false;
+
+    for (;;) {
+        struct machine_result r = machine_run_for(m, 10000000);
+        total.insns += r.insns;
+        if (r.stop != MACHINE_STOP_TIME) {
+            total.stop = r.stop;
+            total.exit_code = r.exit_code;
+            return total;
+        }
+        struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+        if (!eof && have < sizeof(pending) && poll(&pfd, 1, 0) > 0) {
+            ssize_t n = read(STDIN_FILENO, pending + have, sizeof(pending) - have);
+            eof = n <= 0;
+            have += n > 0 ? (size_t)n : 0;
+        }
+        size_t took = machine_serial_input(m, pending, have);
+        memmove(pending, pending + took, have - took);
+        have -= took;
+    }
 }
 
 static int exit_status(const struct machine_result *r)
@@ -126,11 +204,29 @@ static int exit_status(const struct machine_result *r)
         [MACHINE_STOP_HALTED] = OPTIONS_EXIT_HALTED,
         [MACHINE_STOP_IDLE] = OPTIONS_EXIT_IDLE,
         [MACHINE_STOP_BUDGET] = OPTIONS_EXIT_BUDGET,
+        [MACHINE_STOP_TIME] = OPTIONS_EXIT_HALTED,
     };
 
     if (r->stop == MACHINE_STOP_DEBUG_EXIT)
         return r->exit_code;
     return statuses[r->stop];
+}
+
+/* ---- display and input ---- */
+
+/* Run with the display and the monitor the options ask for (session.h). */
+static bool run_session(const struct options *o, const struct machine_config *cfg,
+                        struct machine *m, struct machine_result *r, bool *quit)
+{
+    struct session_config sc = o->session;
+    char err[512];
+
+    sc.real_time = cfg->speed == MACHINE_SPEED_REAL;
+    sc.serial_stdin = o->serial == OPTIONS_SERIAL_STDIO;
+    if (session_run(&sc, m, r, quit, err, sizeof(err)))
+        return true;
+    fprintf(stderr, "trapdoor: %s\n", err);
+    return false;
 }
 
 /* Build the machine, run it, report. Returns the process exit status. */
@@ -139,21 +235,28 @@ static int run_machine(const struct options *o, struct run_files *rf, struct log
     struct machine_config cfg = make_config(o, rf, log);
     struct machine_result r;
     char err[512];
+    bool quit = false;
     struct machine *m = machine_create(&cfg, err, sizeof(err));
 
     if (!m) {
         fprintf(stderr, "trapdoor: %s\n", err);
         return OPTIONS_EXIT_ERROR;
     }
-    r = machine_run(m);
+    if (!session_interactive(&o->session))
+        r = o->serial == OPTIONS_SERIAL_STDIO ? run_with_input(m) : machine_run(m);
+    else if (!run_session(o, &cfg, m, &r, &quit)) {
+        machine_destroy(m);
+        return OPTIONS_EXIT_ERROR;
+    }
     fflush(stdout);
-    if (r.stop != MACHINE_STOP_DEBUG_EXIT)
+    if (!quit && r.stop != MACHINE_STOP_DEBUG_EXIT)
         fprintf(stderr, "trapdoor: %s after %llu instructions\n", machine_stop_reason(r.stop),
                 (unsigned long long)r.insns);
     if (log_enabled(log, LOG_STATS))
         machine_print_stats(m, log->out);
     machine_destroy(m);
-    return exit_status(&r);
+    /* the user or the monitor quit: a normal end, as in QEMU */
+    return quit ? 0 : exit_status(&r);
 }
 
 static int run(const struct options *o)
@@ -205,5 +308,11 @@ int main(int argc, char **argv)
     case OPTIONS_RUN:
         break;
     }
+    /* the board builds its engine with the default configuration, which
+     * reads these (translate/exec.h) */
+    if (o.backend)
+        setenv("TRAPDOOR_BACKEND", o.backend, 1);
+    if (o.lockstep)
+        setenv("TRAPDOOR_LOCKSTEP", "1", 1);
     return run(&o);
 }

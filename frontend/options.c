@@ -6,8 +6,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "debugexit.h"
+#include "exec.h"
+#include "display.h"
 #include "log.h"
 #include "machine.h"
 
@@ -35,6 +39,7 @@ void options_init(struct options *o)
         .ram_size = OPTIONS_DEFAULT_RAM,
         .debugcon = OPTIONS_DEBUGCON_STDIO,
         .debug_exit_iobase = OPTIONS_DEBUG_EXIT_IOBASE,
+        .session = {.keep_aspect = true},
     };
 }
 
@@ -100,6 +105,7 @@ static bool parse_cpu(struct options *o, const char *arg, char *err, size_t errl
 
 static bool parse_debugcon(struct options *o, const char *arg, char *err, size_t errlen)
 {
+    o->debugcon_given = true;
     if (strcmp(arg, "stdio") == 0) {
         o->debugcon = OPTIONS_DEBUGCON_STDIO;
     } else if (strcmp(arg, "none") == 0) {
@@ -222,6 +228,234 @@ static bool parse_max_insns(struct options *o, const char *arg, char *err, size_
     return true;
 }
 
+static bool set_image(const char **slot, const char *opt, const char *arg, char *err,
+                      size_t errlen)
+{
+    if (*slot) {
+        snprintf(err, errlen, "%s given twice ('%s' and '%s')", opt, *slot, arg);
+        return false;
+    }
+    if (arg[0] == '\0') {
+        snprintf(err, errlen, "%s needs a file name", opt);
+        return false;
+    }
+    *slot = arg;
+    return true;
+}
+
+static bool parse_fda(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    return set_image(&o->fda, "-fda", arg, err, errlen);
+}
+
+static bool parse_fdb(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    return set_image(&o->fdb, "-fdb", arg, err, errlen);
+}
+
+static bool parse_hda(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    return set_image(&o->hda, "-hda", arg, err, errlen);
+}
+
+static bool parse_hdb(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    return set_image(&o->hdb, "-hdb", arg, err, errlen);
+}
+
+static bool parse_cdrom(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    return set_image(&o->cdrom, "-cdrom", arg, err, errlen);
+}
+
+/* -boot ORDER or -boot order=ORDER[,...] (QEMU): letters a (floppy), c (hard
+ * disk), d (CD-ROM); b is the second floppy in QEMU, booted here as A:. */
+static bool parse_boot(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    const char *order = strncmp(arg, "order=", 6) == 0 ? arg + 6 : arg;
+    size_t n = 0;
+
+    for (const char *p = order; *p && *p != ','; p++) {
+        char c = (char)tolower((unsigned char)*p);
+        if (c == 'b')
+            c = 'a';
+        if ((c != 'a' && c != 'c' && c != 'd') || n + 1 >= sizeof(o->boot_order)) {
+            snprintf(err, errlen, "invalid -boot value '%s': expected drive letters a, c, d "
+                     "(as in -boot order=cad)", arg);
+            return false;
+        }
+        if (!memchr(o->boot_order, c, n))
+            o->boot_order[n++] = c;
+    }
+    if (n == 0) {
+        snprintf(err, errlen, "invalid -boot value '%s': no drive letter", arg);
+        return false;
+    }
+    o->boot_order[n] = '\0';
+    return true;
+}
+
+static bool set_snapshot(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->snapshot = true;
+    return true;
+}
+
+static bool parse_serial(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    if (strcmp(arg, "stdio") == 0) {
+        o->serial = OPTIONS_SERIAL_STDIO;
+    } else if (strcmp(arg, "none") == 0 || strcmp(arg, "null") == 0) {
+        o->serial = OPTIONS_SERIAL_NONE;
+    } else if (strncmp(arg, "file:", 5) == 0 && arg[5] != '\0') {
+        o->serial = OPTIONS_SERIAL_FILE;
+        o->serial_path = arg + 5;
+    } else {
+        snprintf(err, errlen, "unsupported -serial value '%s': use stdio, file:PATH or none",
+                 arg);
+        return false;
+    }
+    return true;
+}
+
+/* ---- display and input ---- */
+
+/* One property of -display sdl: aspect=on|off, scale=nearest|linear|integer. */
+static bool parse_sdl_prop(struct session_config *sc, const char *prop, char *err,
+                           size_t errlen)
+{
+    static const struct {
+        const char *prop;
+        bool is_scale, keep_aspect, integer_scale, linear;
+    } props[] = {
+        {"aspect=on", false, true, false, false}, {"aspect=off", false, false, false, false},
+        {"scale=nearest", true, false, false, false}, {"scale=linear", true, false, false, true},
+        {"scale=integer", true, false, true, false},
+    };
+
+    for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
+        if (strcmp(prop, props[i].prop) != 0)
+            continue;
+        if (props[i].is_scale) {
+            sc->integer_scale = props[i].integer_scale;
+            sc->linear = props[i].linear;
+        } else {
+            sc->keep_aspect = props[i].keep_aspect;
+        }
+        return true;
+    }
+    snprintf(err, errlen, "unknown -display sdl property '%s' (use aspect=on|off, "
+             "scale=nearest|linear|integer)", prop);
+    return false;
+}
+
+static bool parse_display(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    struct session_config *sc = &o->session;
+    size_t len = strcspn(arg, ",");
+    char props[256];
+    char *save = NULL;
+
+    if (len >= sizeof(sc->display)) {
+        snprintf(err, errlen, "unsupported -display '%s' (this trapdoor has: %s)", arg,
+                 display_names());
+        return false;
+    }
+    memcpy(sc->display, arg, len);
+    sc->display[len] = '\0';
+    if (!display_find(sc->display)) {
+        snprintf(err, errlen, "unsupported -display '%s' (this trapdoor has: %s)",
+                 sc->display, display_names());
+        return false;
+    }
+    o->display_none = strcmp(sc->display, "none") == 0;
+    snprintf(props, sizeof(props), "%s", arg[len] ? arg + len + 1 : "");
+    for (char *p = strtok_r(props, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        if (strcmp(sc->display, "sdl") != 0) {
+            snprintf(err, errlen, "-display %s has no property '%s'", sc->display, p);
+            return false;
+        }
+        if (!parse_sdl_prop(sc, p, err, errlen))
+            return false;
+    }
+    return true;
+}
+
+static bool parse_monitor(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->session.has_monitor = strcmp(arg, "none") != 0;
+    return !o->session.has_monitor || monitor_parse(arg, &o->session.monitor, err, errlen);
+}
+
+/* After parsing: -display none / -nographic, else the default display; a
+ * terminal display turns the default debug console (stdio) off. */
+static void finish_display(struct options *o)
+{
+    struct session_config *sc = &o->session;
+    const struct display_ops *ops;
+
+    if (o->display_none)
+        snprintf(sc->display, sizeof(sc->display), "none");
+    else if (sc->display[0] == '\0')
+        snprintf(sc->display, sizeof(sc->display), "%s", display_default_name());
+    ops = display_find(sc->display);
+    if (ops && ops->text_mode && !o->debugcon_given)
+        o->debugcon = OPTIONS_DEBUGCON_NONE;
+}
+
+static bool set_nographic(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->display_none = true;
+    o->serial = OPTIONS_SERIAL_STDIO;
+    return true;
+}
+
+static bool parse_speed(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    if (strcmp(arg, "max") == 0) {
+        o->speed = OPTIONS_SPEED_MAX;
+    } else if (strcmp(arg, "real") == 0) {
+        o->speed = OPTIONS_SPEED_REAL;
+    } else {
+        snprintf(err, errlen, "invalid --speed value '%s': use max or real", arg);
+        return false;
+    }
+    return true;
+}
+
+/* Floppy image sizes in KiB (the 82077's formats). */
+static const unsigned floppy_kb[] = {160, 180, 320, 360, 720, 1200, 1440, 1680, 1722, 2880};
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* A positional image: .iso is a CD-ROM, a file of a floppy size a floppy, any
+ * other a hard disk (QEMU treats it as -hda). */
+static bool parse_positional(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    struct stat st;
+
+    if (stat(arg, &st) != 0) {
+        snprintf(err, errlen, "cannot open disk image '%s': %s", arg, strerror(errno));
+        return false;
+    }
+    if (has_suffix(arg, ".iso"))
+        return set_image(&o->cdrom, "a CD-ROM image", arg, err, errlen);
+    for (size_t i = 0; i < sizeof(floppy_kb) / sizeof(floppy_kb[0]); i++) {
+        if ((uint64_t)st.st_size == floppy_kb[i] * 1024ull && !o->fda)
+            return set_image(&o->fda, "a floppy image", arg, err, errlen);
+    }
+    return set_image(&o->hda, "a hard disk image", arg, err, errlen);
+}
+
+bool options_wants_boot(const struct options *o)
+{
+    return o->fda || o->fdb || o->hda || o->hdb || o->cdrom || o->boot_order[0];
+}
+
 static bool set_help(struct options *o, const char *arg, char *err, size_t errlen)
 {
     o->action = OPTIONS_HELP;
@@ -234,7 +468,26 @@ static bool set_version(struct options *o, const char *arg, char *err, size_t er
     return true;
 }
 
+static bool parse_backend(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    if (!exec_backend_known(arg)) {
+        snprintf(err, errlen, "unknown --backend '%s': expected portable%s", arg,
+                 strcmp(exec_default_backend(), "portable") != 0 ? " or x86_64" : "");
+        return false;
+    }
+    o->backend = arg;
+    return true;
+}
+
+static bool set_lockstep(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->lockstep = true;
+    return true;
+}
+
 static const struct option_spec option_specs[] = {
+    {"backend", true, parse_backend},
+    {"lockstep", false, set_lockstep},
     {"bios", true, parse_bios},
     {"m", true, parse_ram},
     {"cpu", true, parse_cpu},
@@ -243,6 +496,18 @@ static const struct option_spec option_specs[] = {
     {"d", true, parse_log_items},
     {"D", true, parse_log_file},
     {"max-insns", true, parse_max_insns},
+    {"fda", true, parse_fda},
+    {"fdb", true, parse_fdb},
+    {"hda", true, parse_hda},
+    {"hdb", true, parse_hdb},
+    {"cdrom", true, parse_cdrom},
+    {"boot", true, parse_boot},
+    {"snapshot", false, set_snapshot},
+    {"serial", true, parse_serial},
+    {"display", true, parse_display},
+    {"nographic", false, set_nographic},
+    {"monitor", true, parse_monitor},
+    {"speed", true, parse_speed},
     {"h", false, set_help},
     {"help", false, set_help},
     {"version", false, set_version},
@@ -265,10 +530,10 @@ bool options_parse(struct options *o, int argc, char **argv, char *err, size_t e
         const char *arg = argv[i];
         const struct option_spec *spec;
 
-        if (arg[0] != '-') {
-            snprintf(err, errlen, "disk images are not supported yet: '%s' "
-                     "(only -bios FILE, a raw firmware image, can be run)", arg);
-            return false;
+        if (arg[0] != '-' || arg[1] == '\0') {
+            if (!parse_positional(o, arg, err, errlen))
+                return false;
+            continue;
         }
         spec = find_option(arg);
         if (!spec) {
@@ -282,19 +547,44 @@ bool options_parse(struct options *o, int argc, char **argv, char *err, size_t e
         if (!spec->parse(o, spec->has_arg ? argv[++i] : NULL, err, errlen))
             return false;
     }
+    finish_display(o);
     return true;
 }
 
 static const char usage_text[] =
-    "Usage: trapdoor [options]\n"
+    "Usage: trapdoor [options] [disk image]\n"
     "\n"
-    "trapdoor is a pure-software x86 PC emulator. Without -bios it runs its built-in\n"
-    "demo ROM: a real-mode program that reports what it does on the debug console.\n"
+    "trapdoor is a pure-software x86 PC emulator. Given a disk image (or -boot) it\n"
+    "boots it with its own BIOS; with neither nor -bios it runs its built-in demo\n"
+    "ROM: a real-mode program that reports what it does on the debug console.\n"
     "\n"
     "Options (QEMU's vocabulary; -opt and --opt are the same):\n"
     "  -bios FILE        firmware image of 64, 128, 192 or 256 KiB, mapped to end at\n"
-    "                    4 GiB and (its last 128 KiB at most) at 1 MiB\n"
-    "                    (default: the built-in demo ROM)\n"
+    "                    4 GiB and (its last 128 KiB at most) at 1 MiB (default:\n"
+    "                    the trapdoor BIOS when booting a disk, else the demo ROM)\n"
+    "  -fda FILE, -fdb FILE\n"
+    "                    floppy images A: and B: (160K, 180K, 320K, 360K, 720K,\n"
+    "                    1.2M, 1.44M, 1.68M, 1.72M or 2.88M)\n"
+    "  -hda FILE, -hdb FILE\n"
+    "                    hard disk images (IDE primary master and slave)\n"
+    "  -cdrom FILE       ISO image (IDE secondary master; El Torito boot)\n"
+    "  -boot ORDER       boot order: letters a (floppy), c (hard disk), d (CD-ROM),\n"
+    "                    as in -boot cad or -boot order=cad (default: a, c, d)\n"
+    "  -snapshot         keep writes to the disk images in memory\n"
+    "  -serial DEV       COM1: stdio, file:PATH or none (default: none)\n"
+    "  -display TYPE     sdl[,aspect=on|off][,scale=nearest|linear|integer]: a window\n"
+    "                    (click grabs the mouse, Ctrl+Alt releases it); curses: text\n"
+    "                    modes in this terminal (Ctrl+A x quits); none. Default: sdl\n"
+    "                    when $DISPLAY or $WAYLAND_DISPLAY is set, else none\n"
+    "  -nographic        no display, COM1 on stdio\n"
+    "  -monitor DEV      QEMU-style monitor on stdio or unix:PATH,server[,nowait]\n"
+    "                    (its 'help' lists the commands)\n"
+    "  --speed MODE      max: run flat out; real: pace virtual time to the wall\n"
+    "                    clock (default: real on a terminal or with a display or a\n"
+    "                    monitor, else max). Virtual\n"
+    "                    time advances 10 ns per guest instruction (100 MIPS)\n"
+    "  FILE              a disk image: .iso is a CD-ROM, a file of a floppy size\n"
+    "                    is A:, any other file a hard disk\n"
     "  -m SIZE           RAM size: a number of MiB, or a number with a K, M or G\n"
     "                    suffix; 1 MiB to 3 GiB, rounded up to 4 KiB (default: 128M)\n"
     "  -cpu MODEL        CPU model (-cpu help lists them)\n"
@@ -308,6 +598,10 @@ static const char usage_text[] =
     "  -d ITEMS          comma-separated log items (-d help lists them)\n"
     "  -D FILE           write the -d log to FILE instead of stderr\n"
     "  --max-insns N     stop after N guest instructions (for tests)\n"
+    "  --backend NAME    translated-code backend: x86_64 (the default on x86-64\n"
+    "                    hosts) or portable; also $TRAPDOOR_BACKEND\n"
+    "  --lockstep        run every block on the chosen and the portable backend\n"
+    "                    and stop at the first difference (debugging)\n"
     "  -h, --help        show this help and exit\n"
     "  --version         show the version and exit\n"
     "\n"

@@ -1,5 +1,7 @@
 /* Command-line options in QEMU's vocabulary (-bios, -m, -cpu, -debugcon, -device,
- * -d, -D), parsed into a struct: no globals, no exit(). */
+ * -d, -D, -fda, -fdb, -hda, -hdb, -cdrom, -boot, -snapshot, -serial, -display,
+ * -nographic) and a positional disk image, parsed into a struct: no globals, no
+ * exit(). */
 #ifndef TD_OPTIONS_H
 #define TD_OPTIONS_H
 
@@ -7,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "session.h"
 
 /* What main should do after parsing. */
 enum options_action {
@@ -23,6 +27,19 @@ enum options_debugcon {
     OPTIONS_DEBUGCON_STDIO,
     OPTIONS_DEBUGCON_FILE,
     OPTIONS_DEBUGCON_NONE,
+};
+
+enum options_serial {
+    OPTIONS_SERIAL_NONE,
+    OPTIONS_SERIAL_STDIO,
+    OPTIONS_SERIAL_FILE,
+};
+
+enum options_speed {
+    /* real when stdin is a terminal, max otherwise */
+    OPTIONS_SPEED_DEFAULT,
+    OPTIONS_SPEED_MAX,
+    OPTIONS_SPEED_REAL,
 };
 
 /* QEMU's isa-debug-exit defaults (hw/misc/debugexit.c). */
@@ -58,7 +75,36 @@ struct options {
     const char *log_path;
     /* --max-insns N; 0: no limit */
     uint64_t max_insns;
+    /* --backend NAME (NULL: $TRAPDOOR_BACKEND or the native one) and
+     * --lockstep (every block also runs on the portable backend, compared) */
+    const char *backend;
+    bool lockstep;
+    /* disk images (NULL: none): -fda, -fdb, -hda, -hdb, -cdrom or positional */
+    const char *fda, *fdb, *hda, *hdb, *cdrom;
+    /* -snapshot: image writes stay in memory */
+    bool snapshot;
+    /* -boot: the order letters (a, c, d), "" when not given */
+    char boot_order[8];
+    /* -serial (and -nographic: stdio); serial_path for OPTIONS_SERIAL_FILE */
+    enum options_serial serial;
+    const char *serial_path;
+    /* -display none or -nographic */
+    bool display_none;
+    /* --speed */
+    enum options_speed speed;
+
+    /* ---- display and input ---- */
+    /* -display NAME[,props] (the name is resolved after parsing: "none" with
+     * display_none) and -monitor */
+    struct session_config session;
+    /* -debugcon was given: otherwise a terminal display turns the debug
+     * console off, as both would write to the terminal */
+    bool debugcon_given;
 };
+
+/* Does o ask for a PC boot (a disk image or -boot)? Then the default firmware
+ * is the trapdoor BIOS rather than the demo ROM. */
+bool options_wants_boot(const struct options *o);
 
 /* Fill o with the defaults (run the demo ROM, 128 MiB, debugcon on stdio). */
 void options_init(struct options *o);

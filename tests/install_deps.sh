@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(build-essential meson ninja-build nasm pkg-config libcapstone-dev libffi-dev
-          libsdl2-dev libcmocka-dev libjson-c-dev zlib1g-dev libc6-dev-i386-cross seabios)
+          libsdl2-dev libcmocka-dev libjson-c-dev zlib1g-dev libc6-dev-i386-cross seabios
+          libncurses-dev tmux xvfb xauth)
 
 export DEBIAN_FRONTEND=noninteractive
 sudo=()

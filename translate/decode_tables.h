@@ -64,7 +64,7 @@ struct op_entry {
 #define X16(base, ...) X8(base, __VA_ARGS__), X8(base + 8, __VA_ARGS__)
 
 enum {
-    GRP1, GRP1A, GRP2, GRP3B, GRP3V, GRP4, GRP5, GRP11B, GRP11V, GRP6, GRP7, GRP8,
+    GRP1, GRP1A, GRP2, GRP3B, GRP3V, GRP4, GRP5, GRP11B, GRP11V, GRP6, GRP7, GRP8, GRP9,
     GRP_COUNT
 };
 
@@ -216,8 +216,7 @@ static const struct op_entry map1[256] = {
 };
 
 /* Two-byte map (SDM table A-3), integer part up to the Pentium Pro. Absent on
- * purpose (no x86_op yet, so #UD): RDMSR/WRMSR/RDPMC (0F 30/32/33), SYSENTER/
- * SYSEXIT (0F 34/35), CMPXCHG8B (0F C7 /1), RSM (0F AA), the 386/486 test
+ * purpose (no x86_op, so #UD): RDPMC (0F 33), RSM (0F AA), the 386/486 test
  * registers (0F 24/26), MMX/SSE. */
 static const struct op_entry map2[256] = {
     [0x00] = GR(GRP6, NONE, NONE, NONE, C286),
@@ -234,7 +233,11 @@ static const struct op_entry map2[256] = {
     [0x21] = OP(MOV_FROM_DR, RD, DD, NONE, F_MODRM | F_RMREG, C386),
     [0x22] = OP(MOV_TO_CR, CD, RD, NONE, F_MODRM | F_RMREG, C386),
     [0x23] = OP(MOV_TO_DR, DD, RD, NONE, F_MODRM | F_RMREG, C386),
+    [0x30] = OP(WRMSR, NONE, NONE, NONE, 0, C586),
     [0x31] = OP(RDTSC, NONE, NONE, NONE, 0, C586),
+    [0x32] = OP(RDMSR, NONE, NONE, NONE, 0, C586),
+    [0x34] = OP(SYSENTER, NONE, NONE, NONE, 0, C686),
+    [0x35] = OP(SYSEXIT, NONE, NONE, NONE, 0, C686),
     X16(0x40, OP(CMOVCC, GV, EV, NONE, F_MODRM | F_CC, C686)),
     X16(0x80, OP(JCC, JZ, NONE, NONE, F_CC, C386)),
     X16(0x90, OP(SETCC, EB, NONE, NONE, F_MODRM | F_CC, C386)),
@@ -268,6 +271,7 @@ static const struct op_entry map2[256] = {
     [0xBF] = OP(MOVSX, GV, EW, NONE, F_MODRM, C386),
     [0xC0] = OP(XADD, EB, GB, NONE, F_MODRM | F_LOCK, C486),
     [0xC1] = OP(XADD, EV, GV, NONE, F_MODRM | F_LOCK, C486),
+    [0xC7] = GR(GRP9, NONE, NONE, NONE, C586),
     X8(0xC8, OP(BSWAP, ZV, NONE, NONE, 0, C486)),
 };
 
@@ -309,6 +313,8 @@ static const struct op_entry groups[GRP_COUNT][8] = {
                [7] = OP(INVLPG, M, NONE, NONE, F_MODRM, C486) },
     [GRP8] = { [4] = GIN(BT, 0), [5] = GIN(BTS, F_LOCK), [6] = GIN(BTR, F_LOCK),
                [7] = GIN(BTC, F_LOCK) },
+    /* CMPXCHG8B m64: the memory operand's size is not used (the helper moves 8 bytes) */
+    [GRP9] = { [1] = GOP(CMPXCHG8B, M, NONE, NONE, F_LOCK) },
 };
 
 /* x87 memory operand sizes by escape (D8-DF) and ModRM.reg (SDM vol. 1 8.x and

@@ -3,6 +3,7 @@
 #include "exec.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "bus.h"
 #include "classify.h"
 #include "cpu.h"
+#include "debug.h"
 #include "helpers.h"
 #include "log.h"
 #include "mem.h"
@@ -33,6 +35,8 @@ struct exec {
     /* the direct exit the last block left through, to chain on the next lookup */
     struct tb *link_from;
     int link_slot;
+    /* --lockstep: the shadow engine (exec_lockstep.c), else NULL */
+    struct lockstep *lockstep;
 };
 
 _Static_assert(HELPER_COUNT <= sizeof(((struct exec_stats *)0)->helper_calls) /
@@ -45,25 +49,137 @@ static void exec_code_write(void *opaque, uint32_t paddr, unsigned len)
         ex->ctx.smc_self = true;
 }
 
+/* ---- backend selection and backend hooks ---- */
+
+static const struct backend_ops *const backends[] = {
+#if defined(__x86_64__)
+    &backend_x86_64,
+#endif
+    &backend_portable,
+};
+
+const char *exec_default_backend(void)
+{
+    return backends[0]->name;
+}
+
+bool exec_backend_known(const char *name)
+{
+    for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+        if (strcmp(backends[i]->name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* cfg->backend, else $TRAPDOOR_BACKEND, else the host's native backend. */
+static const struct backend_ops *pick_backend(const struct exec_config *cfg)
+{
+    const char *name = cfg && cfg->backend ? cfg->backend : getenv("TRAPDOOR_BACKEND");
+    if (!name || !*name)
+        return backends[0];
+    for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+        if (strcmp(backends[i]->name, name) == 0)
+            return backends[i];
+    }
+    return NULL;
+}
+
+static void exec_unlink_hook(void *opaque, struct tb *from, unsigned slot)
+{
+    struct exec *ex = opaque;
+    if (ex->backend->unlink)
+        ex->backend->unlink(&ex->ctx, from, slot);
+}
+
+/* The block at CS:EIP if it is translated and may be entered by an in-code
+ * jump (the checks of exec_find, without translating or faulting). */
+static struct tb *exec_lookup_nofault(struct backend_ctx *ctx)
+{
+    struct exec *ex = (struct exec *)((char *)ctx - offsetof(struct exec, ctx));
+    struct cpu *cpu = ex->cpu;
+    uint32_t laddr = cpu->seg[SEG_CS].base + cpu->eip;
+    uint32_t paddr0;
+    if (cpu->mode & (MODE_PG | MODE_DEBUG | MODE_TF) || !cpu_probe_code(cpu, laddr, &paddr0))
+        return NULL;
+    ex->stats.lookups++;
+    struct tb *tb = tb_lookup(ex->cache, cpu->eip, cpu->seg[SEG_CS].base, cpu->mode, paddr0);
+    if (tb)
+        ex->stats.lookup_hits++;
+    return tb;
+}
+
+static bool exec_backend_init(struct exec *ex, uint32_t cache_size)
+{
+    ex->ctx.cpu = ex->cpu;
+    ex->ctx.stats = &ex->stats;
+    ex->ctx.cache = ex->cache;
+    ex->ctx.lookup = exec_lookup_nofault;
+    tb_cache_set_unlink_hook(ex->cache, exec_unlink_hook, ex);
+    return !ex->backend->create || ex->backend->create(&ex->ctx, cache_size);
+}
+
+static bool exec_compile(struct exec *ex, struct tb *tb, const struct ir_block *ir)
+{
+    if (ex->backend->compile_ctx)
+        return ex->backend->compile_ctx(&ex->ctx, tb, ir);
+    return ex->backend->compile(ex->cache, tb, ir);
+}
+
+/* Make tb findable; a backend with a store fast path learns of its code. */
+static void exec_insert(struct exec *ex, struct tb *tb)
+{
+    tb_insert(ex->cache, tb);
+    for (unsigned i = 0; i < TB_MAX_PAGES && ex->backend->code_added; i++) {
+        if (tb->paddr[i] != TB_NO_PAGE)
+            ex->backend->code_added(&ex->ctx, tb->paddr[i], tb->plen[i]);
+    }
+}
+
+static void exec_link(struct exec *ex, struct tb *from, unsigned slot, struct tb *to)
+{
+    tb_link(from, slot, to);
+    if (ex->backend->link && from->jmp_target[slot] == to)
+        ex->backend->link(&ex->ctx, from, slot, to);
+}
+
+static void exec_flush_all(struct exec *ex)
+{
+    tb_flush(ex->cache);
+    if (ex->backend->flush)
+        ex->backend->flush(&ex->ctx);
+    ex->link_from = NULL;
+}
+
 struct exec *exec_create(struct cpu *cpu, const struct exec_config *cfg)
 {
     struct exec *ex = calloc(1, sizeof(*ex));
     if (!ex)
         return NULL;
     ex->cpu = cpu;
-    ex->backend = &backend_portable;
+    ex->backend = pick_backend(cfg);
+    if (!ex->backend) {
+        free(ex);
+        return NULL;
+    }
     uint32_t cache_size = cfg && cfg->cache_size ? cfg->cache_size : DEFAULT_CACHE_SIZE;
     ex->max_block_insns =
         cfg && cfg->max_block_insns ? cfg->max_block_insns : DEFAULT_BLOCK_INSNS;
     ex->cache = tb_cache_create(cpu->bus, MAX_TBS, cache_size, &ex->stats);
     ex->translator = translator_create(cpu);
-    if (!ex->cache || !ex->translator) {
+    if (!ex->cache || !ex->translator || !exec_backend_init(ex, cache_size)) {
         exec_destroy(ex);
         return NULL;
     }
-    ex->ctx.cpu = cpu;
-    ex->ctx.stats = &ex->stats;
     bus_set_code_write_hook(cpu->bus, exec_code_write, ex);
+    int ls = cfg ? cfg->lockstep : 0;
+    if (ls > 0 || (ls == 0 && getenv("TRAPDOOR_LOCKSTEP"))) {
+        ex->lockstep = exec_lockstep_create(cpu);
+        if (!ex->lockstep) {
+            exec_destroy(ex);
+            return NULL;
+        }
+    }
     return ex;
 }
 
@@ -72,6 +188,9 @@ void exec_destroy(struct exec *ex)
     if (!ex)
         return;
     bus_set_code_write_hook(ex->cpu->bus, NULL, NULL);
+    exec_lockstep_destroy(ex->lockstep);
+    if (ex->backend->destroy)
+        ex->backend->destroy(&ex->ctx);
     translator_destroy(ex->translator);
     tb_cache_destroy(ex->cache);
     free(ex);
@@ -79,8 +198,7 @@ void exec_destroy(struct exec *ex)
 
 void exec_flush(struct exec *ex)
 {
-    tb_flush(ex->cache);
-    ex->link_from = NULL;
+    exec_flush_all(ex);
 }
 
 const struct exec_stats *exec_stats(const struct exec *ex)
@@ -100,29 +218,64 @@ static struct tb *exec_translate(struct exec *ex)
             tb->mode = cpu->mode;
             const struct ir_block *ir =
                 translator_build(ex->translator, tb, ex->max_block_insns, &ex->stats);
-            if (ex->backend->compile(ex->cache, tb, ir)) {
-                tb_insert(ex->cache, tb);
+            if (exec_compile(ex, tb, ir)) {
+                exec_insert(ex, tb);
                 return tb;
             }
         }
-        tb_flush(ex->cache);
-        ex->link_from = NULL;
+        exec_flush_all(ex);
     }
     abort(); /* an empty cache always has room for one block */
+}
+
+/* With paging, a block that spans two pages is valid only while its second
+ * page still maps to the physical page it was translated from (the lookup
+ * key checks only the first). */
+static bool second_page_ok(struct cpu *cpu, const struct tb *tb, uint32_t laddr)
+{
+    uint32_t paddr1;
+
+    if (tb->paddr[1] == TB_NO_PAGE || !(cpu->mode & MODE_PG))
+        return true;
+    return cpu_probe_code(cpu, (laddr & ~0xFFFu) + 0x1000u, &paddr1) &&
+           (paddr1 >> 12) == (tb->paddr[1] >> 12);
+}
+
+/* May the previous block chain into tb? Without paging always. With paging a
+ * chained jump skips the lookup's check of the mapping, so only a single-page
+ * block in the same linear page as the previous block's start qualifies: a
+ * block is entered only through a checked lookup of that page, or a chain
+ * from one. Breakpoints need every boundary (MODE_DEBUG: no chaining). */
+static bool may_link(const struct cpu *cpu, const struct tb *from, const struct tb *tb,
+                     uint32_t laddr)
+{
+    if (cpu->mode & MODE_DEBUG)
+        return false;
+    if (!(cpu->mode & MODE_PG))
+        return true;
+    return tb->paddr[1] == TB_NO_PAGE && ((from->pc + from->cs_base) >> 12) == (laddr >> 12);
 }
 
 static struct tb *exec_find(struct exec *ex)
 {
     struct cpu *cpu = ex->cpu;
     uint32_t laddr = cpu->seg[SEG_CS].base + cpu->eip;
+    if (cpu->mode & MODE_DEBUG)
+        cpu_debug_before_insn(cpu);
     uint32_t paddr0 = cpu_translate_code(cpu, laddr);
     ex->stats.lookups++;
     struct tb *tb = tb_lookup(ex->cache, cpu->eip, cpu->seg[SEG_CS].base, cpu->mode, paddr0);
-    if (tb) {
-        ex->stats.lookup_hits++;
-        return tb;
+    if (tb && !second_page_ok(cpu, tb, laddr)) {
+        tb_discard(ex->cache, tb);
+        tb = NULL;
     }
-    return exec_translate(ex);
+    if (!tb)
+        tb = exec_translate(ex);
+    else
+        ex->stats.lookup_hits++;
+    if (ex->link_from && !may_link(cpu, ex->link_from, tb, laddr))
+        ex->link_from = NULL;
+    return tb;
 }
 
 /* Take a pending external interrupt if the CPU accepts one now. */
@@ -149,7 +302,7 @@ static void exec_block(struct exec *ex)
     bool single_step = cpu->mode & MODE_TF;
     struct tb *tb = exec_find(ex);
     if (ex->link_from && ex->link_from->valid && tb->valid)
-        tb_link(ex->link_from, (unsigned)ex->link_slot, tb);
+        exec_link(ex, ex->link_from, (unsigned)ex->link_slot, tb);
     ex->link_from = NULL;
     int slot;
     ex->ctx.current = tb;
@@ -171,6 +324,13 @@ static void exec_block(struct exec *ex)
 
 enum exec_status exec_run(struct exec *ex, uint64_t max_insns)
 {
+    if (ex->lockstep)
+        return exec_lockstep_run(ex->lockstep, ex, ex->cpu, ex->backend->name, max_insns);
+    return exec_run_plain(ex, max_insns);
+}
+
+enum exec_status exec_run_plain(struct exec *ex, uint64_t max_insns)
+{
     struct cpu *cpu = ex->cpu;
     sigjmp_buf jb;
     sigjmp_buf *volatile saved = cpu->exc_jmp;
@@ -178,6 +338,9 @@ enum exec_status exec_run(struct exec *ex, uint64_t max_insns)
     enum exec_status status = EXEC_BUDGET;
     cpu->exc_jmp = &jb;
     ex->ctx.icount_limit = limit;
+    /* the caller may have moved CS:EIP since the last block left: a link
+     * made now from that block's exit would be wrong */
+    ex->link_from = NULL;
     if (sigsetjmp(jb, 0)) {
         /* a guest exception: cpu->eip is at the faulting instruction */
         ex->ctx.current = NULL;

@@ -14,6 +14,12 @@ struct exec_config {
     uint32_t cache_size;
     /* maximum guest instructions per block (0: default, 32) */
     unsigned max_block_insns;
+    /* "portable" or "x86_64" (NULL: $TRAPDOOR_BACKEND if set, else the
+     * host's native backend where there is one) */
+    const char *backend;
+    /* lock-step against the portable backend: 1 on, -1 off, 0 when
+     * $TRAPDOOR_LOCKSTEP is set */
+    int lockstep;
 };
 
 /* Translation statistics (-d stats). */
@@ -33,8 +39,12 @@ struct exec_stats {
 
 struct exec;
 
+/* The backend used when none is named, and whether name is a backend. */
+const char *exec_default_backend(void);
+bool exec_backend_known(const char *name);
+
 /* Create the engine for cpu (which must outlive it). Registers the bus's
- * code-write hook. Returns NULL on allocation failure. */
+ * code-write hook. Returns NULL on allocation failure or an unknown backend. */
 struct exec *exec_create(struct cpu *cpu, const struct exec_config *cfg);
 void exec_destroy(struct exec *ex);
 
@@ -48,6 +58,17 @@ enum exec_status {
  * split), the CPU halts, or an exit is requested. Interrupts are taken at block
  * boundaries when EFLAGS.IF is set and cpu->intr is raised. */
 enum exec_status exec_run(struct exec *ex, uint64_t max_insns);
+
+/* exec_run without lock-step (exec_lockstep.c runs the two engines with it). */
+enum exec_status exec_run_plain(struct exec *ex, uint64_t max_insns);
+
+/* Lock-step (exec_lockstep.c): a shadow machine on the portable backend that
+ * replays each block of cpu's engine ex and compares (see that file). */
+struct lockstep;
+struct lockstep *exec_lockstep_create(struct cpu *cpu);
+void exec_lockstep_destroy(struct lockstep *ls);
+enum exec_status exec_lockstep_run(struct lockstep *ls, struct exec *ex, struct cpu *cpu,
+                                   const char *backend, uint64_t max_insns);
 
 /* Throw away every translated block. */
 void exec_flush(struct exec *ex);

@@ -103,7 +103,8 @@ void gen_jmp_far(struct tcx *t, const struct x86_insn *in)
         gen_raise(t, EXC_UD);
         return;
     }
-    gen_helper(t, HELPER_jmp_far, sel, off, 0, in->opsize);
+    /* the next EIP is what a task switch saves in the old TSS */
+    gen_helper(t, HELPER_jmp_far, sel, off, gen_movi(t, t->next_eip), in->opsize);
     gen_exit_cur(t);
 }
 
@@ -136,14 +137,16 @@ void gen_int(struct tcx *t, const struct x86_insn *in)
         gen_helper(t, HELPER_into, ret, 0, 0, 0);
     } else {
         uint32_t vector = in->op == X86_OP_INT3 ? EXC_BP : in->imm & 0xFFu;
-        gen_helper(t, HELPER_int, gen_movi(t, vector), ret, 0, 0);
+        /* imm 1: INT n, which v86 mode treats apart from INT3 (IOPL, VME) */
+        gen_helper(t, HELPER_int, gen_movi(t, vector), ret, 0, in->op == X86_OP_INT);
     }
     gen_exit_cur(t);
 }
 
 void gen_iret(struct tcx *t, const struct x86_insn *in)
 {
-    gen_helper(t, HELPER_iret, 0, 0, 0, in->opsize);
+    /* a task return (NT) saves the next EIP in the outgoing TSS */
+    gen_helper(t, HELPER_iret, gen_movi(t, t->next_eip), 0, 0, in->opsize);
     gen_exit_cur(t);
 }
 

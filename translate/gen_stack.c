@@ -105,10 +105,14 @@ void gen_leave(struct tcx *t, const struct x86_insn *in)
     gen_setr(t, R_EBP, in->opsize, v);
 }
 
-/* SDM PUSHF: PUSHFD clears VM and RF in the pushed image. The v86 IOPL < 3
- * #GP needs IOPL at translation or a helper: protected mode, issue 3. */
+/* SDM PUSHF: PUSHFD clears VM and RF in the pushed image. In v86 mode PUSHF
+ * is IOPL-sensitive (and VME changes the image): a helper decides. */
 void gen_pushf(struct tcx *t, const struct x86_insn *in)
 {
+    if (t->mode & MODE_VM86) {
+        gen_push(t, gen_helper(t, HELPER_pushf, 0, 0, 0, in->opsize), in->opsize);
+        return;
+    }
     ir_tmp f = gen_geteflags(t);
 
     if (in->opsize == 4)

@@ -1,6 +1,7 @@
 /* I/O and system instructions: IN/OUT, CLI/STI/HLT, descriptor-table and
  * control/debug register access, cache control, CPUID/RDTSC, WAIT. SDM
  * vol. 2 instruction pages; the checks live in cpu/ helpers. */
+#include "cpuid.h"
 #include "gen.h"
 
 /* The port operand of IN/OUT: imm8 (zero-extended) or DX. */
@@ -116,6 +117,8 @@ void gen_mov_dr(struct tcx *t, const struct x86_insn *in)
         return;
     }
     gen_helper(t, HELPER_write_dr, gen_getr(t, in->opnd[1].reg, 4), 0, 0, in->opnd[0].reg);
+    /* DR7 may enable breakpoints (MODE_DEBUG): leave without chaining */
+    gen_exit(t, t->next_eip);
 }
 
 /* INVD, WBINVD; INVLPG m takes the linear address (segment base + offset) and
@@ -134,12 +137,91 @@ void gen_cacheop(struct tcx *t, const struct x86_insn *in)
     gen_helper(t, HELPER_invlpg, laddr, 0, 0, 0);
 }
 
-/* SLDT STR LLDT LTR VERR VERW LAR LSL ARPL are not recognised in real and
- * virtual-8086 mode: #UD (SDM vol. 2, "Real-Address Mode Exceptions" of each).
- * Protected mode raises #UD too for now: issue 3 implements them. */
-void gen_pm_only(struct tcx *t, const struct x86_insn *in)
+/* SLDT STR: the selector to memory (16 bits) or to a register (zero-extended
+ * at a 32-bit operand size, as the P6 family does). */
+static void gen_sldt_str(struct tcx *t, const struct x86_insn *in)
 {
-    gen_raise(t, EXC_UD);
+    ir_tmp sel = gen_helper(t, in->op == X86_OP_SLDT ? HELPER_sldt : HELPER_str, 0, 0, 0, 0);
+
+    if (in->opnd[0].kind == OPND_MEM)
+        gen_st(t, in->mem.seg, gen_ea(t, in), sel, 2);
+    else
+        gen_setr(t, in->opnd[0].reg, in->opsize == 4 ? 4 : 2, sel);
+}
+
+static void gen_lldt_ltr(struct tcx *t, const struct x86_insn *in)
+{
+    gen_helper(t, in->op == X86_OP_LLDT ? HELPER_lldt : HELPER_ltr, load_word_opnd(t, in, 0), 0,
+               0, 0);
+}
+
+static void gen_verrw(struct tcx *t, const struct x86_insn *in)
+{
+    gen_helper(t, HELPER_verrw, load_word_opnd(t, in, 0), 0, 0, in->op == X86_OP_VERW);
+}
+
+/* LAR/LSL r, r/m16: the destination keeps its value when ZF ends up clear. */
+static void gen_lar_lsl(struct tcx *t, const struct x86_insn *in)
+{
+    int reg = in->opnd[0].reg;
+    ir_tmp old = gen_getr(t, reg, in->opsize);
+    ir_tmp v = gen_helper(t, in->op == X86_OP_LAR ? HELPER_lar : HELPER_lsl,
+                          load_word_opnd(t, in, 1), old, 0, in->opsize);
+
+    gen_setr(t, reg, in->opsize, v);
+}
+
+static void gen_arpl(struct tcx *t, const struct x86_insn *in)
+{
+    ir_tmp ea;
+    ir_tmp dest = gen_load_rmw(t, in, 0, &ea);
+    ir_tmp v = gen_helper(t, HELPER_arpl, dest, gen_getr(t, in->opnd[1].reg, 2), 0, 0);
+
+    gen_store_rmw(t, in, 0, ea, v);
+}
+
+/* SLDT STR LLDT LTR VERR VERW LAR LSL ARPL exist only in protected mode: in
+ * real and virtual-8086 mode they are #UD (SDM vol. 2, "Real-Address Mode
+ * Exceptions" and "Virtual-8086 Mode Exceptions" of each). */
+void gen_pm_seg(struct tcx *t, const struct x86_insn *in)
+{
+    _Static_assert(X86_OP_ARPL - X86_OP_SLDT == 8,
+                   "x86_ops.def lists SLDT STR LLDT LTR VERR VERW LAR LSL ARPL");
+    static gen_fn *const gens[] = {
+        gen_sldt_str, gen_sldt_str, gen_lldt_ltr, gen_lldt_ltr, gen_verrw, gen_verrw,
+        gen_lar_lsl, gen_lar_lsl, gen_arpl,
+    };
+
+    if (!(t->mode & MODE_PE) || (t->mode & MODE_VM86)) {
+        gen_raise(t, EXC_UD);
+        return;
+    }
+    gens[in->op - X86_OP_SLDT](t, in);
+}
+
+/* RDMSR/WRMSR: the helper checks CPL 0 and the MSR table. */
+void gen_msr(struct tcx *t, const struct x86_insn *in)
+{
+    gen_helper(t, in->op == X86_OP_RDMSR ? HELPER_rdmsr : HELPER_wrmsr, 0, 0, 0, 0);
+}
+
+/* SYSENTER/SYSEXIT change CS, SS and the CPL: the block ends. */
+void gen_sysenter(struct tcx *t, const struct x86_insn *in)
+{
+    gen_helper(t, in->op == X86_OP_SYSENTER ? HELPER_sysenter : HELPER_sysexit, 0, 0, 0, 0);
+    gen_exit_cur(t);
+}
+
+/* CMPXCHG8B m64 (0F C7 /1): #UD on a CPU without CX8. */
+void gen_cmpxchg8b(struct tcx *t, const struct x86_insn *in)
+{
+    if (!(t->cpu->model->features & CPUID_CX8)) {
+        gen_raise(t, EXC_UD);
+        return;
+    }
+    ir_tmp ea = gen_ea(t, in);
+    ir_tmp ea4 = gen_op2(t, IR_add, in->addrsize, ea, gen_movi(t, 4));
+    gen_helper(t, HELPER_cmpxchg8b, ea, ea4, 0, in->mem.seg);
 }
 
 void gen_cpuid(struct tcx *t, const struct x86_insn *in)

@@ -23,6 +23,8 @@ struct tb_cache {
     /* per RAM page: blocks whose code lies (partly) in the page */
     struct tb **pages;
     uint32_t npages;
+    tb_unlink_fn *unlink_fn;
+    void *unlink_opaque;
 };
 
 static unsigned tb_hash(uint32_t pc, uint32_t cs_base, uint32_t mode)
@@ -114,6 +116,12 @@ void tb_insert(struct tb_cache *c, struct tb *tb)
     }
 }
 
+void tb_cache_set_unlink_hook(struct tb_cache *c, tb_unlink_fn *fn, void *opaque)
+{
+    c->unlink_fn = fn;
+    c->unlink_opaque = opaque;
+}
+
 void tb_link(struct tb *from, unsigned slot, struct tb *to)
 {
     if (from->jmp_target[slot])
@@ -143,7 +151,7 @@ static void unlink_in(struct tb *target, struct tb *src, unsigned slot)
     }
 }
 
-static void tb_unlink_all(struct tb *tb)
+static void tb_unlink_all(struct tb_cache *c, struct tb *tb)
 {
     for (unsigned s = 0; s < 2; s++) {
         if (tb->jmp_target[s])
@@ -156,6 +164,8 @@ static void tb_unlink_all(struct tb *tb)
         struct tb *next = src->jmp_next[slot];
         unsigned next_slot = src->jmp_next_slot[slot];
         src->jmp_target[slot] = NULL;
+        if (c->unlink_fn)
+            c->unlink_fn(c->unlink_opaque, src, slot);
         src = next;
         slot = next_slot;
     }
@@ -217,7 +227,7 @@ static bool invalidate_page(struct tb_cache *c, uint32_t page, uint32_t paddr, u
             hit_running |= tb == running;
             hash_remove(c, tb);
             page_remove(c, tb);
-            tb_unlink_all(tb);
+            tb_unlink_all(c, tb);
             c->stats->smc_invalidations++;
         }
         tb = next;
@@ -235,6 +245,18 @@ bool tb_invalidate_range(struct tb_cache *c, uint32_t paddr, unsigned len,
     for (uint32_t page = first; page <= last && page < c->npages; page++)
         hit |= invalidate_page(c, page, paddr, len, running);
     return hit;
+}
+
+void tb_discard(struct tb_cache *c, struct tb *tb)
+{
+    tb->valid = false;
+    hash_remove(c, tb);
+    page_remove(c, tb);
+    tb_unlink_all(c, tb);
+    for (unsigned i = 0; i < TB_MAX_PAGES; i++) {
+        if (page_tracked(c, tb->paddr[i]))
+            page_remark(c, tb->paddr[i] >> PAGE_SHIFT);
+    }
 }
 
 void tb_flush(struct tb_cache *c)

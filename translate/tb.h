@@ -54,6 +54,11 @@ void *tb_code_alloc(struct tb_cache *c, uint32_t n);
 /* Make tb findable and mark its guest code for SMC detection. */
 void tb_insert(struct tb_cache *c, struct tb *tb);
 
+/* Called when tb.c drops the chained jump of from's exit slot (its target was
+ * invalidated), so a backend that patched the jump can restore it. */
+typedef void tb_unlink_fn(void *opaque, struct tb *from, unsigned slot);
+void tb_cache_set_unlink_hook(struct tb_cache *c, tb_unlink_fn *fn, void *opaque);
+
 /* Chain from's exit slot to to (both valid). */
 void tb_link(struct tb *from, unsigned slot, struct tb *to);
 
@@ -63,5 +68,9 @@ bool tb_invalidate_range(struct tb_cache *c, uint32_t paddr, unsigned len,
                          const struct tb *running);
 
 void tb_flush(struct tb_cache *c);
+
+/* Invalidate one block (found stale by the lookup: its second page is now
+ * mapped elsewhere). */
+void tb_discard(struct tb_cache *c, struct tb *tb);
 
 #endif

@@ -76,17 +76,26 @@ static bool span_add(struct code_span *s, uint32_t p)
 }
 
 /* Fetch up to 15 bytes of the instruction at offset eip. Bytes in a page the
- * block cannot take are not fetched. Returns the count fetched; the span is
- * updated only for bytes the decoded instruction really uses (see commit). */
+ * block cannot take, or whose fetch would fault (paging), are not fetched;
+ * *fault_laddr is then the unfetchable byte's linear address (else 0 and
+ * *faulted false). Returns the count fetched; the span is updated only for
+ * bytes the decoded instruction really uses (see commit). */
 static size_t fetch(struct translator *tr, const struct tcx *t, uint32_t eip, uint8_t *buf,
-                    uint32_t *phys, const struct code_span *span)
+                    uint32_t *phys, const struct code_span *span, bool *faulted,
+                    uint32_t *fault_laddr)
 {
     struct code_span trial = *span;
     uint32_t mask = (t->mode & MODE_CS32) ? 0xFFFFFFFFu : 0xFFFFu;
     size_t n;
+    *faulted = false;
     for (n = 0; n < MAX_INSN_LEN; n++) {
         uint32_t laddr = t->cs_base + ((eip + (uint32_t)n) & mask);
-        uint32_t p = cpu_translate_code(tr->cpu, laddr);
+        uint32_t p;
+        if (!cpu_probe_code(tr->cpu, laddr, &p)) {
+            *faulted = true;
+            *fault_laddr = laddr;
+            break;
+        }
         if (!span_add(&trial, p))
             break;
         phys[n] = p;
@@ -164,18 +173,26 @@ const struct ir_block *translator_build(struct translator *tr, struct tb *tb, un
     struct code_span span = {0};
     uint32_t eip = tb->pc;
     unsigned count = 0;
-    if (tb->mode & MODE_TF)
+    /* single-step and debug breakpoints see every instruction boundary */
+    if (tb->mode & (MODE_TF | MODE_DEBUG))
         max_insns = 1;
     ir_reset(&tr->ir);
     log_printf(cpu->log, LOG_IN_ASM, "IN: %04x:%08x\n", cpu->seg[SEG_CS].sel, eip);
     while (!t.ended) {
         uint8_t buf[MAX_INSN_LEN];
         uint32_t phys[MAX_INSN_LEN];
-        size_t avail = fetch(tr, &t, eip, buf, phys, &span);
+        bool faulted;
+        uint32_t fault_laddr = 0;
+        size_t avail = fetch(tr, &t, eip, buf, phys, &span, &faulted, &fault_laddr);
         struct x86_insn in;
         enum decode_status st = x86_decode(buf, avail, eip, (t.mode & MODE_CS32) != 0, &in);
-        if (st == DECODE_NEED_MORE && count > 0)
-            break;  /* the rest lies in a third page: next block */
+        if (st == DECODE_NEED_MORE && count > 0) {
+            /* the rest lies in a third page or faults: the next block */
+            gen_exit_jmp(&t, eip);
+            break;
+        }
+        if (st == DECODE_NEED_MORE && faulted)
+            cpu_translate_code(cpu, fault_laddr);  /* raises the fetch's #PF */
         if (st == DECODE_TOO_LONG || st == DECODE_NEED_MORE) {
             in.len = (uint8_t)avail;
             in.pc = eip;

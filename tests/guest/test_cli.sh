@@ -223,7 +223,66 @@ case_positional_image() {
     run disk.img
     expect_status 1
     expect_err "'disk.img'"
-    expect_err "not supported"
+    expect_err "cannot open"
+}
+
+# make_floppy FILE: a 1.44M floppy whose boot sector sets COM1 to 9600 8N1
+# (INT 14h AH=00h), writes 'K' to its data port, sends 'Z' through INT 14h
+# AH=01h, waits for the transmitter to empty and writes 2 to isa-debug-exit:
+#   mov ax,00E3h; xor dx,dx; int 14h; mov dx,3F8h; mov al,'K'; out dx,al;
+#   mov ax,015Ah; xor dx,dx; int 14h; mov dx,3FDh; w: in al,dx; test al,40h;
+#   jz w; mov dx,501h; mov al,2; out dx,al; hlt
+make_floppy() {
+    head -c 1474560 /dev/zero >"$1"
+    printf '\xB8\xE3\x00\x31\xD2\xCD\x14\xBA\xF8\x03\xB0\x4B\xEE\xB8\x5A\x01\x31\xD2\xCD\x14\xBA\xFD\x03\xEC\xA8\x40\x74\xFB\xBA\x01\x05\xB0\x02\xEE\xF4' |
+        dd of="$1" bs=1 conv=notrunc status=none
+    printf '\x55\xAA' | dd of="$1" bs=1 seek=510 conv=notrunc status=none
+}
+
+case_boot_floppy() {
+    make_floppy "$work/boot.img"
+    run -fda "$work/boot.img" -device isa-debug-exit -serial "file:$work/com1.txt"
+    expect_status 5
+    grep -qx "KZ" "$work/com1.txt" || fail "COM1 output is not 'KZ'"
+    # the same image as a positional argument: a floppy by its size
+    run "$work/boot.img" -device isa-debug-exit -snapshot --speed max
+    expect_status 5
+}
+
+case_boot_nothing() {
+    # -boot c with no disk: the BIOS says so and halts (INT 18h)
+    run -boot c --speed max
+    expect_status 0
+    expect_err "halted with interrupts disabled"
+}
+
+case_bad_images() {
+    run -fda "$work/none.img"
+    expect_failure
+    expect_err "none.img"
+    head -c 1000 /dev/zero >"$work/odd.img"
+    run -fda "$work/odd.img"
+    expect_failure
+    expect_err "odd.img"
+    head -c 4096 /dev/zero >"$work/small.img"
+    run -fda "$work/small.img"
+    expect_failure
+    expect_err "small.img"
+    run -hda "$work/odd.img"
+    expect_failure
+    expect_err "odd.img"
+}
+
+case_bad_boot_options() {
+    run -boot x
+    expect_failure
+    expect_err "-boot value 'x'"
+    run --speed warp
+    expect_failure
+    expect_err "--speed value 'warp'"
+    run -serial tcp:1234
+    expect_failure
+    expect_err "-serial value"
 }
 
 case_bad_m() {

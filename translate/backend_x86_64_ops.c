@@ -1,0 +1,637 @@
+/* x86-64 backend: one emitter per IR op (translate/ir_ops.def). Pure ops on
+ * constants fold at compile time; the semantics are the portable backend's
+ * (the reference): results truncated to the op size, temps 32-bit. */
+#include <stddef.h>
+
+#include "backend_x86_64.h"
+#include "cpu.h"
+#include "exec.h"
+#include "flags.h"
+#include "helpers.h"
+#include "x64_asm.h"
+
+static uint32_t mask_of(unsigned size)
+{
+    return size >= 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
+}
+
+static uint32_t sext_from(uint32_t v, unsigned size)
+{
+    if (size == 1)
+        return (uint32_t)(int32_t)(int8_t)v;
+    if (size == 2)
+        return (uint32_t)(int32_t)(int16_t)v;
+    return v;
+}
+
+static void trunc_reg(struct x64_buf *b, unsigned size, int reg)
+{
+    if (size < 4)
+        x64_movzx(b, size, reg, reg);
+}
+
+/* ---- C calls from the main path ---- */
+
+enum carg_kind { CA_NONE, CA_CPU, CA_CTX, CA_IMM, CA_TEMP };
+
+struct carg {
+    uint8_t kind;
+    uint32_t v;
+};
+
+static const int8_t arg_regs[5] = {X64_RDI, X64_RSI, X64_RDX, X64_RCX, X64_R8};
+static const int8_t arg_scratch[3] = {X64_R11, X64_RAX, X64_RCX};
+
+/* Load args into the SysV argument registers. Temps first go to scratch
+ * registers (rcx's value is moved out first: it is also an argument register). */
+static void load_args(struct xc *x, struct x64_buf *b, const struct carg *args)
+{
+    int at[5];
+    unsigned ns = 0;
+    for (unsigned k = 0; k < 5; k++) {
+        at[k] = -1;
+        if (args[k].kind == CA_TEMP) {
+            at[k] = arg_scratch[ns++];
+            xc_load_into(x, b, (ir_tmp)args[k].v, at[k]);
+        }
+    }
+    for (unsigned k = 0; k < 5; k++) {
+        if (at[k] == X64_RCX && arg_regs[k] != X64_RCX)
+            x64_mov_rr(b, 4, arg_regs[k], X64_RCX);
+    }
+    for (unsigned k = 0; k < 5; k++) {
+        if (at[k] >= 0 && at[k] != X64_RCX)
+            x64_mov_rr(b, 4, arg_regs[k], at[k]);
+    }
+    for (unsigned k = 0; k < 5; k++) {
+        if (args[k].kind == CA_CPU)
+            x64_mov_rr(b, 8, arg_regs[k], XR_CPU);
+        else if (args[k].kind == CA_CTX)
+            x64_mov_rr(b, 8, arg_regs[k], XR_CTX);
+        else if (args[k].kind == CA_IMM)
+            x64_mov_ri(b, arg_regs[k], args[k].v);
+    }
+}
+
+/* Call fn with args, keeping live caller-saved temps; d = the 32-bit result. */
+static void ccall(struct xc *x, const void *fn, const struct carg *args, ir_tmp d)
+{
+    uint16_t saved;
+    xc_alloc(x, d);
+    int rd = xc_dst(x, d);
+    xc_save_live(x, &x->b, rd, &saved);
+    load_args(x, &x->b, args);
+    x64_call_abs(&x->b, fn);
+    if (rd != XR_S0)
+        x64_mov_rr(&x->b, 4, XR_S2, X64_RAX);
+    xc_restore_live(x, &x->b, saved);
+    if (d && x->loc[d].kind != TL_NONE) {
+        if (rd != XR_S0)
+            x64_mov_rr(&x->b, 4, rd, XR_S2);
+        xc_commit(x, d, rd);
+    }
+}
+
+/* ---- moves and registers ---- */
+
+static void emit_insn(struct xc *x, const struct ir_op *op)
+{
+    if (x->insn_may_smc) {
+        /* a store may have rewritten this block: leave before this instruction */
+        uint32_t cold = x64_pos(&x->cold);
+        xc_writeback(x, &x->cold, true);
+        xc_flags_store(x, &x->cold, true);
+        xc_icount_sync(x, &x->cold, true);
+        x64_store_imm(&x->cold, 4, x64_m(XR_CPU, offsetof(struct cpu, eip)), (int32_t)op->imm);
+        x64_mov_ri(&x->cold, X64_RAX, 0xFFFFFFFFu);
+        xc_jmp_epilogue(x, &x->cold);
+        x64_alu_mi(&x->b, X64_CMP, 1, x64_m(XR_CTX, offsetof(struct backend_ctx, smc_self)), 0);
+        xc_jcc_to_cold(x, X64_CC_NE, cold);
+    }
+    x->pending_insns++;
+    x->cur_eip = op->imm;
+    x->insn_may_smc = false;
+}
+
+static void emit_movi(struct xc *x, const struct ir_op *op)
+{
+    xc_set_const(x, op->d, op->imm);
+}
+
+static void emit_mov(struct xc *x, const struct ir_op *op)
+{
+    if (xc_is_const(x, op->a)) {
+        xc_set_const(x, op->d, xc_const(x, op->a));
+        return;
+    }
+    xc_alloc(x, op->d);
+    int rd = xc_dst(x, op->d);
+    xc_load_into(x, &x->b, op->a, rd);
+    xc_commit(x, op->d, rd);
+}
+
+static void emit_getr(struct xc *x, const struct ir_op *op)
+{
+    bool high = op->size == 1 && op->imm >= 4;
+    int g = (int)(op->size == 1 ? op->imm & 3 : op->imm);
+    int h = xc_home(x, g);
+    if (h >= 0 && op->size == 4) {
+        xc_alias(x, op->d, g);
+        return;
+    }
+    xc_alloc(x, op->d);
+    int rd = xc_dst(x, op->d);
+    if (h < 0) {
+        x64_load(&x->b, op->size, rd, x64_m(XR_CPU, xc_reg_off(g) + (high ? 1 : 0)));
+    } else if (op->size == 4) {
+        x64_mov_rr(&x->b, 4, rd, h);
+    } else if (!high) {
+        x64_movzx(&x->b, op->size, rd, h);
+    } else {
+        x64_mov_rr(&x->b, 4, rd, h);
+        x64_shift_ri(&x->b, X64_SHR, 4, rd, 8);
+        x64_movzx(&x->b, 1, rd, rd);
+    }
+    xc_commit(x, op->d, rd);
+}
+
+static void setr_memory(struct xc *x, const struct ir_op *op, int g, bool high)
+{
+    struct x64_mem m = x64_m(XR_CPU, xc_reg_off(g) + (high ? 1 : 0));
+    if (xc_is_const(x, op->a))
+        x64_store_imm(&x->b, op->size, m, (int32_t)xc_const(x, op->a));
+    else
+        x64_store(&x->b, op->size, m, xc_src(x, &x->b, op->a, XR_S1));
+}
+
+static void emit_setr(struct xc *x, const struct ir_op *op)
+{
+    bool high = op->size == 1 && op->imm >= 4;
+    int g = (int)(op->size == 1 ? op->imm & 3 : op->imm);
+    if (x->home[g] < 0) {
+        setr_memory(x, op, g, high);
+        return;
+    }
+    xc_unalias(x, g);
+    if (op->size == 4) {
+        xc_load_into(x, &x->b, op->a, x->home[g]);
+        x->loaded[g] = true;
+    } else {
+        int h = xc_home(x, g);
+        int rv = xc_src(x, &x->b, op->a, XR_S1);
+        if (high)
+            x64_shift_ri(&x->b, X64_ROR, 4, h, 8);
+        x64_mov_rr(&x->b, op->size, h, rv);
+        if (high)
+            x64_shift_ri(&x->b, X64_ROL, 4, h, 8);
+    }
+    x->dirty[g] = true;
+}
+
+static int32_t seg_off(uint32_t seg, size_t field)
+{
+    return (int32_t)(offsetof(struct cpu, seg) + seg * sizeof(struct seg) + field);
+}
+
+static void emit_getseg(struct xc *x, const struct ir_op *op)
+{
+    xc_alloc(x, op->d);
+    int rd = xc_dst(x, op->d);
+    x64_load(&x->b, 2, rd, x64_m(XR_CPU, seg_off(op->imm, offsetof(struct seg, sel))));
+    xc_commit(x, op->d, rd);
+}
+
+static void emit_getbase(struct xc *x, const struct ir_op *op)
+{
+    xc_alloc(x, op->d);
+    int rd = xc_dst(x, op->d);
+    x64_load(&x->b, 4, rd, x64_m(XR_CPU, seg_off(op->imm, offsetof(struct seg, base))));
+    xc_commit(x, op->d, rd);
+}
+
+/* ---- arithmetic ---- */
+
+static uint32_t fold2(unsigned opc, unsigned size, uint32_t a, uint32_t b)
+{
+    uint32_t m = mask_of(size);
+    switch (opc) {
+    case IR_add: return (a + b) & m;
+    case IR_sub: return (a - b) & m;
+    case IR_and: return a & b & m;
+    case IR_or: return (a | b) & m;
+    case IR_xor: return (a ^ b) & m;
+    case IR_shl: return (a << (b & 31)) & m;
+    case IR_shr: return ((a & m) >> (b & 31)) & m;
+    case IR_sar: return (uint32_t)((int32_t)sext_from(a, size) >> (b & 31)) & m;
+    case IR_mul: return (a * b) & m;
+    default: return a == b;
+    }
+}
+
+static const int8_t alu_host[IR_COUNT] = {
+    [IR_add] = X64_ADD + 1, [IR_sub] = X64_SUB + 1, [IR_and] = X64_AND + 1,
+    [IR_or] = X64_OR + 1, [IR_xor] = X64_XOR + 1,
+};
+
+static const int8_t shift_host[IR_COUNT] = {
+    [IR_shl] = X64_SHL + 1, [IR_shr] = X64_SHR + 1, [IR_sar] = X64_SAR + 1,
+};
+
+static void emit_shift(struct xc *x, const struct ir_op *op, int rd)
+{
+    struct x64_buf *b = &x->b;
+    enum x64_shift sh = (enum x64_shift)(shift_host[op->opc] - 1);
+    if (!xc_is_const(x, op->b))
+        xc_load_into(x, b, op->b, X64_RCX);
+    xc_load_into(x, b, op->a, rd);
+    if (op->opc == IR_shr)
+        trunc_reg(b, op->size, rd);
+    else if (op->opc == IR_sar && op->size < 4)
+        x64_movsx(b, op->size, rd, rd);
+    if (!xc_is_const(x, op->b))
+        x64_shift_cl(b, sh, 4, rd);
+    else if (xc_const(x, op->b) & 31)
+        x64_shift_ri(b, sh, 4, rd, (uint8_t)(xc_const(x, op->b) & 31));
+    if (op->opc != IR_shr)
+        trunc_reg(b, op->size, rd);
+}
+
+static void emit_seteq(struct xc *x, const struct ir_op *op, int rd)
+{
+    int ra = xc_src(x, &x->b, op->a, XR_S1);
+    if (xc_is_const(x, op->b))
+        x64_alu_ri(&x->b, X64_CMP, 4, ra, (int32_t)xc_const(x, op->b));
+    else
+        x64_alu_rr(&x->b, X64_CMP, 4, ra, xc_src(x, &x->b, op->b, XR_S2));
+    x64_setcc(&x->b, X64_CC_E, X64_RAX);
+    x64_movzx(&x->b, 1, rd, X64_RAX);
+}
+
+/* add sub and or xor mul: rd = a op b, truncated. */
+static void emit_arith(struct xc *x, const struct ir_op *op, int rd)
+{
+    struct x64_buf *b = &x->b;
+    bool bconst = xc_is_const(x, op->b) && op->opc != IR_mul;
+    int rb = bconst ? -1 : xc_src(x, b, op->b, XR_S2);
+    xc_load_into(x, b, op->a, rd);
+    if (op->opc == IR_mul)
+        x64_imul_rr(b, 4, rd, rb);
+    else if (bconst)
+        x64_alu_ri(b, (enum x64_alu)(alu_host[op->opc] - 1), 4, rd, (int32_t)xc_const(x, op->b));
+    else
+        x64_alu_rr(b, (enum x64_alu)(alu_host[op->opc] - 1), 4, rd, rb);
+    trunc_reg(b, op->size, rd);
+}
+
+static void emit_alu2(struct xc *x, const struct ir_op *op)
+{
+    if (xc_is_const(x, op->a) && xc_is_const(x, op->b)) {
+        xc_set_const(x, op->d, fold2(op->opc, op->size,
+                                     xc_const(x, op->a), xc_const(x, op->b)));
+        return;
+    }
+    xc_alloc(x, op->d);
+    /* a destination sharing b's temp would be overwritten before b is read */
+    int rd = op->d == op->b && op->d != op->a ? XR_S0 : xc_dst(x, op->d);
+    if (shift_host[op->opc])
+        emit_shift(x, op, rd);
+    else if (op->opc == IR_seteq)
+        emit_seteq(x, op, rd);
+    else
+        emit_arith(x, op, rd);
+    if (rd != xc_dst(x, op->d))
+        x64_mov_rr(&x->b, 4, xc_dst(x, op->d), rd);
+    xc_commit(x, op->d, xc_dst(x, op->d));
+}
+
+static uint32_t fold1(unsigned opc, unsigned size, uint32_t a)
+{
+    switch (opc) {
+    case IR_not: return ~a & mask_of(size);
+    case IR_neg: return (0u - a) & mask_of(size);
+    case IR_sext: return sext_from(a, size);
+    case IR_zext: return a & mask_of(size);
+    default: return __builtin_bswap32(a);
+    }
+}
+
+static void emit_alu1(struct xc *x, const struct ir_op *op)
+{
+    struct x64_buf *b = &x->b;
+    if (xc_is_const(x, op->a)) {
+        xc_set_const(x, op->d, fold1(op->opc, op->size, xc_const(x, op->a)));
+        return;
+    }
+    xc_alloc(x, op->d);
+    int rd = xc_dst(x, op->d);
+    if ((op->opc == IR_sext || op->opc == IR_zext) && op->size < 4) {
+        int ra = xc_src(x, b, op->a, XR_S1);
+        if (op->opc == IR_sext)
+            x64_movsx(b, op->size, rd, ra);
+        else
+            x64_movzx(b, op->size, rd, ra);
+    } else {
+        xc_load_into(x, b, op->a, rd);
+        if (op->opc == IR_not)
+            x64_not(b, 4, rd);
+        else if (op->opc == IR_neg)
+            x64_neg(b, 4, rd);
+        else if (op->opc == IR_bswap)
+            x64_bswap(b, rd);
+        if (op->opc == IR_not || op->opc == IR_neg)
+            trunc_reg(b, op->size, rd);
+    }
+    xc_commit(x, op->d, rd);
+}
+
+static void emit_select(struct xc *x, const struct ir_op *op)
+{
+    struct x64_buf *b = &x->b;
+    if (xc_is_const(x, op->a)) {
+        ir_tmp pick = xc_const(x, op->a) ? op->b : op->c;
+        struct ir_op mv = {.opc = IR_mov, .size = 4, .d = op->d, .a = pick};
+        emit_mov(x, &mv);
+        return;
+    }
+    xc_alloc(x, op->d);
+    int rd = op->d == op->a || op->d == op->b ? XR_S0 : xc_dst(x, op->d);
+    xc_load_into(x, b, op->c, rd);
+    x64_test_rr(b, 4, xc_src(x, b, op->a, XR_S1), xc_src(x, b, op->a, XR_S1));
+    x64_cmov(b, X64_CC_NE, 4, rd, xc_src(x, b, op->b, XR_S2));
+    if (rd != xc_dst(x, op->d))
+        x64_mov_rr(b, 4, xc_dst(x, op->d), rd);
+    xc_commit(x, op->d, xc_dst(x, op->d));
+}
+
+/* ---- flags ---- */
+
+static void emit_flags(struct xc *x, const struct ir_op *op)
+{
+    struct pending_flags *f = &x->fl;
+    const struct ir_op *def = &x->ir->ops[x->def[op->d]];
+    enum cc_kind kind = CC_KIND(op->imm);
+    f->valid = true;
+    f->op = op->imm;
+    f->res = op->d;
+    f->src1 = op->a;
+    f->src2 = op->b;
+    f->plain = false;
+    if (x->def[op->d] == 0 || def->d != op->d || def->size != op->size)
+        return;
+    if (kind == CC_SUB)
+        f->plain = (def->opc == IR_sub && def->a == op->a && def->b == op->b) ||
+                   (def->opc == IR_neg && def->a == op->b && xc_is_const(x, op->a) &&
+                    xc_const(x, op->a) == 0);
+    else if (kind == CC_ADD)
+        f->plain = def->opc == IR_add && ((def->a == op->a && def->b == op->b) ||
+                                         (def->a == op->b && def->b == op->a));
+}
+
+/* Set the host flags as the pending guest flags op would have. False when
+ * that takes more than one instruction (the caller then asks flags.c). */
+static bool host_flags(struct xc *x)
+{
+    struct x64_buf *b = &x->b;
+    const struct pending_flags *f = &x->fl;
+    unsigned size = CC_SIZE(f->op);
+    if (!f->valid)
+        return false;
+    switch (CC_KIND(f->op)) {
+    case CC_LOGIC: {
+        int r = xc_src(x, b, f->res, XR_S0);
+        x64_test_rr(b, size, r, r);
+        return true;
+    }
+    case CC_SUB:
+    case CC_ADD: {
+        if (!f->plain)
+            return false;
+        bool sub = CC_KIND(f->op) == CC_SUB;
+        int r1 = XR_S0;
+        xc_load_into(x, b, f->src1, r1);
+        if (xc_is_const(x, f->src2))
+            x64_alu_ri(b, sub ? X64_CMP : X64_ADD, size, r1, (int32_t)xc_const(x, f->src2));
+        else
+            x64_alu_rr(b, sub ? X64_CMP : X64_ADD, size, r1, xc_src(x, b, f->src2, XR_S2));
+        return true;
+    }
+    case CC_INC:
+    case CC_DEC:
+        /* CF is kept from src2; INC/DEC leave the host CF alone too */
+        x64_bt_ri(b, xc_src(x, b, f->src2, XR_S2), 0);
+        xc_load_into(x, b, f->src1, XR_S0);
+        if (CC_KIND(f->op) == CC_INC)
+            x64_inc(b, size, XR_S0);
+        else
+            x64_dec(b, size, XR_S0);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void set_from_host_cc(struct xc *x, ir_tmp d, enum x64_cc cc)
+{
+    xc_alloc(x, d);
+    int rd = xc_dst(x, d);
+    x64_setcc(&x->b, cc, XR_S1);
+    x64_movzx(&x->b, 1, rd, XR_S1);
+    xc_commit(x, d, rd);
+}
+
+static void emit_cond(struct xc *x, const struct ir_op *op)
+{
+    if (host_flags(x)) {
+        set_from_host_cc(x, op->d, (enum x64_cc)(op->imm & 15));
+        return;
+    }
+    xc_flags_store(x, &x->b, false);
+    struct carg args[5] = {{CA_CPU, 0}, {CA_IMM, op->imm & 15}};
+    ccall(x, (const void *)flags_cond, args, op->d);
+}
+
+uint32_t x64_rt_getcf(struct cpu *cpu);
+uint32_t x64_rt_getcf(struct cpu *cpu)
+{
+    const struct lazy_flags *f = &cpu->flags;
+    if (CC_KIND(f->op) == CC_EFLAGS)
+        return cpu->eflags & EFLAGS_CF;
+    return flags_compute_cf(f->op, f->res, f->src1, f->src2);
+}
+
+static void emit_getcf(struct xc *x, const struct ir_op *op)
+{
+    const struct pending_flags *f = &x->fl;
+    if (f->valid && CC_KIND(f->op) == CC_LOGIC) {
+        xc_set_const(x, op->d, 0);
+    } else if (f->valid && (CC_KIND(f->op) == CC_INC || CC_KIND(f->op) == CC_DEC)) {
+        struct ir_op mv = {.opc = IR_mov, .size = 4, .d = op->d, .a = f->src2};
+        emit_mov(x, &mv);
+    } else if (f->valid && f->plain && host_flags(x)) {
+        set_from_host_cc(x, op->d, X64_CC_B);
+    } else {
+        xc_flags_store(x, &x->b, false);
+        struct carg args[5] = {{CA_CPU, 0}};
+        ccall(x, (const void *)x64_rt_getcf, args, op->d);
+    }
+}
+
+static void emit_getflags(struct xc *x, const struct ir_op *op)
+{
+    xc_flags_store(x, &x->b, false);
+    struct carg args[5] = {{CA_CPU, 0}};
+    ccall(x, (const void *)cpu_get_eflags, args, op->d);
+}
+
+static void emit_setflags(struct xc *x, const struct ir_op *op)
+{
+    xc_flags_store(x, &x->b, false);
+    struct carg args[5] = {{CA_CPU, 0}, {CA_TEMP, op->a}, {CA_IMM, op->imm}};
+    ccall(x, (const void *)cpu_set_eflags, args, 0);
+}
+
+/* ---- helper calls ---- */
+
+static void emit_call(struct xc *x, const struct ir_op *op)
+{
+    xc_sync_all(x, &x->b, false);
+    x64_mov_ri64(&x->b, X64_RAX, (uint64_t)(uintptr_t)&x->ctx->stats->helper_calls[op->hid]);
+    x64_alu_mi(&x->b, X64_ADD, 8, x64_m(X64_RAX, 0), 1);
+    struct carg args[5] = {{CA_CPU, 0}, {CA_TEMP, op->a}, {CA_TEMP, op->b}, {CA_TEMP, op->c},
+                           {CA_IMM, op->imm}};
+    ccall(x, (const void *)helper_table[op->hid].fn, args, op->d);
+    /* helpers read and write guest registers in struct cpu */
+    xc_forget_homes(x);
+    x->insn_may_smc = x->block_may_smc = true;
+    if (op->hid == HELPER_outs) {
+        struct carg a20[5] = {{CA_CTX, 0}};
+        ccall(x, (const void *)x64_rt_check_a20, a20, 0);
+    }
+}
+
+/* ---- branches and exits ---- */
+
+static void sync_for_branch(struct xc *x)
+{
+    xc_writeback(x, &x->b, false);
+    xc_flags_store(x, &x->b, false);
+    xc_icount_sync(x, &x->b, false);
+}
+
+static void emit_branch(struct xc *x, const struct ir_op *op)
+{
+    sync_for_branch(x);
+    int ra = xc_src(x, &x->b, op->a, XR_S1);
+    x64_test_rr(&x->b, 4, ra, ra);
+    uint32_t field = x64_jcc32(&x->b, op->opc == IR_brz ? X64_CC_E : X64_CC_NE);
+    if (x->nlfix >= IR_MAX_LABELS * 2) {
+        x->overflow = true;
+        return;
+    }
+    x->lfix_field[x->nlfix] = field;
+    x->lfix_label[x->nlfix++] = (uint16_t)op->imm;
+}
+
+static void emit_label(struct xc *x, const struct ir_op *op)
+{
+    sync_for_branch(x);
+    xc_forget_homes(x);
+    for (unsigned k = 0; k < x->nlfix; k++) {
+        if (x->lfix_label[k] == op->imm)
+            x64_patch_rel32(&x->b, x->lfix_field[k], x64_pos(&x->b));
+    }
+}
+
+/* The chain conditions of the portable backend's may_chain(); jumps to
+ * field-recorded exits when one fails. Returns the number of fields. */
+static unsigned chain_checks(struct xc *x, uint32_t *fields)
+{
+    struct x64_buf *b = &x->b;
+    unsigned n = 0;
+    x64_load(b, 8, XR_S0, x64_m(XR_CPU, offsetof(struct cpu, icount)));
+    x64_alu_rm(b, X64_CMP, 8, XR_S0, x64_m(XR_CTX, offsetof(struct backend_ctx, icount_limit)));
+    fields[n++] = x64_jcc32(b, X64_CC_AE);
+    x64_alu_mi(b, X64_CMP, 4, x64_m(XR_CPU, offsetof(struct cpu, exit_request)), 0);
+    fields[n++] = x64_jcc32(b, X64_CC_NE);
+    x64_alu_mi(b, X64_CMP, 1, x64_m(XR_CPU, offsetof(struct cpu, intr)), 0);
+    fields[n++] = x64_jcc32(b, X64_CC_NE);
+    if (x->block_may_smc) {
+        x64_alu_mi(b, X64_CMP, 1, x64_m(XR_CTX, offsetof(struct backend_ctx, smc_self)), 0);
+        fields[n++] = x64_jcc32(b, X64_CC_NE);
+    }
+    return n;
+}
+
+static void leave(struct xc *x, int slot)
+{
+    x64_mov_ri(&x->b, X64_RAX, (uint32_t)slot);
+    xc_jmp_epilogue(x, &x->b);
+}
+
+static void emit_exit_jmp(struct xc *x, const struct ir_op *op)
+{
+    uint32_t fields[5];
+    unsigned slot = x->exit_slots++ & 1;
+    sync_for_branch(x);
+    unsigned n = chain_checks(x, fields);
+    fields[n++] = x->jmp_field[slot] = x64_jmp32(&x->b);
+    x->exit_off[slot] = x64_pos(&x->b);
+    for (unsigned k = 0; k < n; k++)
+        x64_patch_rel32(&x->b, fields[k], x64_pos(&x->b));
+    x64_store_imm(&x->b, 4, x64_m(XR_CPU, offsetof(struct cpu, eip)), (int32_t)op->imm);
+    leave(x, (int)slot);
+}
+
+const uint8_t *x64_rt_lookup(struct backend_ctx *ctx);
+
+static void emit_exit_ind(struct xc *x, const struct ir_op *op)
+{
+    uint32_t fields[6];
+    unsigned n = 0;
+    sync_for_branch(x);
+    x64_store(&x->b, 4, x64_m(XR_CPU, offsetof(struct cpu, eip)),
+              xc_src(x, &x->b, op->a, XR_S1));
+    /* single-step must return to cpu_exec after each block; with paging a
+     * block chains only within its page (exec.c) */
+    if (!(x->mode & (MODE_TF | MODE_PG | MODE_DEBUG))) {
+        n = chain_checks(x, fields);
+        x64_mov_rr(&x->b, 8, X64_RDI, XR_CTX);
+        x64_call_abs(&x->b, (const void *)x64_rt_lookup);
+        x64_test_rr(&x->b, 8, X64_RAX, X64_RAX);
+        fields[n++] = x64_jcc32(&x->b, X64_CC_E);
+        x64_jmp_reg(&x->b, X64_RAX);
+    }
+    for (unsigned k = 0; k < n; k++)
+        x64_patch_rel32(&x->b, fields[k], x64_pos(&x->b));
+    leave(x, -1);
+}
+
+static void emit_exit(struct xc *x, const struct ir_op *op)
+{
+    sync_for_branch(x);
+    x64_store_imm(&x->b, 4, x64_m(XR_CPU, offsetof(struct cpu, eip)), (int32_t)op->imm);
+    leave(x, -1);
+}
+
+static void emit_exit_cur(struct xc *x, const struct ir_op *op)
+{
+    sync_for_branch(x);
+    leave(x, -1);
+}
+
+xc_emit_fn *const xc_emit_table[IR_COUNT] = {
+    [IR_insn] = emit_insn, [IR_movi] = emit_movi, [IR_mov] = emit_mov,
+    [IR_getr] = emit_getr, [IR_setr] = emit_setr, [IR_getseg] = emit_getseg,
+    [IR_getbase] = emit_getbase,
+    [IR_add] = emit_alu2, [IR_sub] = emit_alu2, [IR_and] = emit_alu2, [IR_or] = emit_alu2,
+    [IR_xor] = emit_alu2, [IR_shl] = emit_alu2, [IR_shr] = emit_alu2, [IR_sar] = emit_alu2,
+    [IR_mul] = emit_alu2, [IR_seteq] = emit_alu2,
+    [IR_not] = emit_alu1, [IR_neg] = emit_alu1, [IR_sext] = emit_alu1, [IR_zext] = emit_alu1,
+    [IR_bswap] = emit_alu1, [IR_select] = emit_select,
+    [IR_flags] = emit_flags, [IR_getflags] = emit_getflags, [IR_setflags] = emit_setflags,
+    [IR_getcf] = emit_getcf, [IR_cond] = emit_cond,
+    [IR_ld] = xc_emit_ld, [IR_st] = xc_emit_st, [IR_call] = emit_call,
+    [IR_label] = emit_label, [IR_brz] = emit_branch, [IR_brnz] = emit_branch,
+    [IR_exit_jmp] = emit_exit_jmp, [IR_exit_ind] = emit_exit_ind, [IR_exit] = emit_exit,
+    [IR_exit_cur] = emit_exit_cur,
+};
