@@ -44,6 +44,9 @@ struct backend_ctx {
      * can be entered without a fault, else NULL (for in-code lookups of
      * indirect jumps; set by cpu_exec). */
     struct tb *(*lookup)(struct backend_ctx *ctx);
+    /* blocks entered by a chained jump since cpu_exec last added them to
+     * stats (chained, blocks_executed) */
+    uint64_t chained;
     /* the backend's own per-engine state (create/destroy) */
     void *priv;
     /* physical page of each tlb entry (for dropping write tags) */

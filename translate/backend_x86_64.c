@@ -190,14 +190,9 @@ static void xc_begin(struct xc *x, struct backend_ctx *ctx, struct tb *tb,
 /* A chained jump lands here: the block becomes ctx->current and is counted. */
 static void emit_chain_entry(struct xc *x)
 {
-    struct exec_stats *s = x->ctx->stats;
     x64_mov_ri64(&x->b, X64_RAX, (uint64_t)(uintptr_t)x->tb);
     x64_store(&x->b, 8, x64_m(XR_CTX, offsetof(struct backend_ctx, current)), X64_RAX);
-    x64_mov_ri64(&x->b, X64_RAX, (uint64_t)(uintptr_t)&s->chained);
-    x64_alu_mi(&x->b, X64_ADD, 8, x64_m(X64_RAX, 0), 1);
-    x64_alu_mi(&x->b, X64_ADD, 8,
-               x64_m(X64_RAX, (int32_t)(offsetof(struct exec_stats, blocks_executed) -
-                                        offsetof(struct exec_stats, chained))), 1);
+    x64_alu_mi(&x->b, X64_ADD, 8, x64_m(XR_CTX, offsetof(struct backend_ctx, chained)), 1);
 }
 
 /* Is op's only effect its result d, which nobody reads? */

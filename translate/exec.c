@@ -310,6 +310,10 @@ static void exec_block(struct exec *ex)
     ex->stats.blocks_executed++;
     struct tb *last = ex->backend->run(&ex->ctx, tb, &slot);
     ex->ctx.current = NULL;
+    /* chained entries counted by generated code */
+    ex->stats.chained += ex->ctx.chained;
+    ex->stats.blocks_executed += ex->ctx.chained;
+    ex->ctx.chained = 0;
     if (single_step) {
         /* SDM vol. 3 17.3.1.4: the single-step trap comes after the instruction */
         cpu->dr[6] |= 1u << 14;
