@@ -1,16 +1,12 @@
 /* BSF, BSR, CMPXCHG and CMPXCHG8B (SDM vol. 2 BSF, BSR, CMPXCHG; 486
  * behaviour; CMPXCHG8B of the Pentium). */
+#include "bits.h"
 #include <stdbool.h>
 
 #include "cpu.h"
 #include "flags.h"
 #include "helpers.h"
 #include "mem.h"
-
-static uint32_t size_mask(unsigned size)
-{
-    return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
-}
 
 /* Source 0: ZF = 1 and the destination keeps its old value (what the 486 does;
  * the SDM calls it undefined). Only ZF changes: the other flags are undefined

@@ -1,14 +1,10 @@
 /* MUL, IMUL, DIV and IDIV with the accumulator (SDM vol. 2 MUL, IMUL, DIV, IDIV).
  * SF, ZF, PF and AF are undefined after MUL/IMUL on the 486; we take SF, ZF and
  * PF from the low half of the product and clear AF. DIV/IDIV leave all flags. */
+#include "bits.h"
 #include "cpu.h"
 #include "flags.h"
 #include "helpers.h"
-
-static uint32_t size_mask(unsigned size)
-{
-    return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
-}
 
 static int64_t sign_extend(uint64_t value, unsigned bits)
 {

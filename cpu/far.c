@@ -3,6 +3,7 @@
  * (conforming or not), call gates with the privilege change and stack switch
  * from the TSS (parameters copied), task gates and TSS descriptors, and
  * RETF to an outer level (data segments invalidated). Vol. 3 5.8. */
+#include "bits.h"
 #include <assert.h>
 
 #include "cpu.h"
@@ -10,11 +11,6 @@
 #include "helpers.h"
 #include "mem.h"
 #include "task.h"
-
-static uint32_t osize_mask(unsigned osize)
-{
-    return osize == 2 ? 0xFFFFu : 0xFFFFFFFFu;
-}
 
 /* ---- real and virtual-8086 mode ---- */
 
@@ -32,7 +28,7 @@ static void set_cs_real(struct cpu *cpu, uint16_t sel, uint32_t eip)
  * real-mode loads, FFFFh in v86 mode). */
 static uint32_t far_target(struct cpu *cpu, uint32_t offset, unsigned osize)
 {
-    uint32_t eip = offset & osize_mask(osize);
+    uint32_t eip = offset & size_mask(osize);
 
     if (eip > cpu->seg[SEG_CS].limit)
         cpu_raise_exception(cpu, EXC_GP, 0);
@@ -148,7 +144,7 @@ static void jmp_pm(struct cpu *cpu, uint16_t sel, uint32_t offset, uint32_t next
     far_desc(cpu, sel, &d);
     if (desc_is_code(&d)) {
         check_direct_code(cpu, sel, &d);
-        enter_code(cpu, sel, &d, offset & osize_mask(osize), cpu_cpl_of(cpu));
+        enter_code(cpu, sel, &d, offset & size_mask(osize), cpu_cpl_of(cpu));
         return;
     }
     check_gate(cpu, sel, &d);
@@ -158,7 +154,7 @@ static void jmp_pm(struct cpu *cpu, uint16_t sel, uint32_t offset, uint32_t next
     }
     gate_target(cpu, &d, true, &cs_sel, &cs);
     enter_code(cpu, cs_sel, &cs,
-               gate_offset(&d) & osize_mask(desc_type(&d) == SYS_CALL32 ? 4 : 2),
+               gate_offset(&d) & size_mask(desc_type(&d) == SYS_CALL32 ? 4 : 2),
                cpu_cpl_of(cpu));
 }
 
@@ -184,7 +180,7 @@ static void call_inner(struct cpu *cpu, const struct desc *gate, uint16_t cs_sel
     struct pm_stack old, st;
     struct desc ss;
     uint16_t ss_sel;
-    uint32_t esp, eip = gate_offset(gate) & osize_mask(size);
+    uint32_t esp, eip = gate_offset(gate) & size_mask(size);
 
     tss_inner_stack(cpu, dpl, &ss_sel, &esp);
     if ((ss_sel & 0xFFFCu) == 0)
@@ -236,7 +232,7 @@ static void call_pm(struct cpu *cpu, uint16_t sel, uint32_t offset, uint32_t ret
     far_desc(cpu, sel, &d);
     if (desc_is_code(&d)) {
         check_direct_code(cpu, sel, &d);
-        call_same(cpu, sel, &d, offset & osize_mask(osize), ret_eip, osize);
+        call_same(cpu, sel, &d, offset & size_mask(osize), ret_eip, osize);
         return;
     }
     check_gate(cpu, sel, &d);
@@ -249,7 +245,7 @@ static void call_pm(struct cpu *cpu, uint16_t sel, uint32_t offset, uint32_t ret
     if (!desc_conforming(&cs) && desc_dpl(&cs) < cpu_cpl_of(cpu))
         call_inner(cpu, &d, cs_sel, &cs, ret_eip);
     else
-        call_same(cpu, cs_sel, &cs, gate_offset(&d) & osize_mask(size), ret_eip, size);
+        call_same(cpu, cs_sel, &cs, gate_offset(&d) & size_mask(size), ret_eip, size);
 }
 
 static uint32_t sp_mask(const struct cpu *cpu)
@@ -269,7 +265,7 @@ uint32_t helper_call_far(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, ui
     /* SDM vol. 2 CALL: the stack check (#SS) comes before the target check
      * (#GP); a 32-bit push of CS is zero-extended. (E)SP moves last. */
     cpu_write(cpu, SEG_SS, (sp - imm) & mask, imm, cpu->seg[SEG_CS].sel);
-    cpu_write(cpu, SEG_SS, (sp - 2 * imm) & mask, imm, c & osize_mask(imm));
+    cpu_write(cpu, SEG_SS, (sp - 2 * imm) & mask, imm, c & size_mask(imm));
     eip = far_target(cpu, b, imm);
     cpu->regs[R_ESP] = (sp & ~mask) | ((sp - 2 * imm) & mask);
     set_cs_real(cpu, (uint16_t)a, eip);

@@ -2,17 +2,13 @@
  * permission check shared with INS/OUTS: in protected mode with CPL > IOPL,
  * and always in virtual-8086 mode, every port of the access needs a clear
  * bit in the TSS I/O permission bitmap (SDM vol. 3 19.5.1-19.5.2). */
+#include "bits.h"
 #include "cpu.h"
 #include "desc.h"
 #include "helpers.h"
 #include "ioport.h"
 #include "mem.h"
 #include "task.h"
-
-static uint32_t size_mask(unsigned size)
-{
-    return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
-}
 
 /* The bitmap check: a 32-bit TSS whose limit covers the two bytes holding
  * the port's bits (SDM vol. 3 19.5.2: the CPU always reads two bytes). */

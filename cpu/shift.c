@@ -6,16 +6,12 @@
  *  - AF is cleared by the shifts (rotates leave it, they touch only CF and OF);
  *  - SHLD/SHRD r16 with a count above 16 shift the 32-bit pattern dest:src
  *    (src:dest for SHRD), zeros coming in, CF the last bit shifted out. */
+#include "bits.h"
 #include "cpu.h"
 #include "flags.h"
 #include "helpers.h"
 
 enum { SHIFT_COUNT_MASK = 0x1F, ROTATE_FLAGS = EFLAGS_CF | EFLAGS_OF };
-
-static uint32_t size_mask(unsigned size)
-{
-    return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
-}
 
 static uint32_t msb(uint32_t value, unsigned size)
 {

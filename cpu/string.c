@@ -3,6 +3,7 @@
  * STRING_CHUNK iterations per call so the block can take interrupts between
  * chunks; registers are updated after every iteration, so a fault mid-way
  * leaves them as the SDM requires (the restarted REP resumes where it was). */
+#include "bits.h"
 #include <stdbool.h>
 
 #include "cpu.h"
@@ -28,11 +29,6 @@ struct str_op {
 
 /* One iteration; returns ZF of a CMPS/SCAS comparison, true for the others. */
 typedef bool str_iter_fn(struct cpu *cpu, const struct str_op *op);
-
-static uint32_t size_mask(unsigned size)
-{
-    return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
-}
 
 static uint32_t index_get(const struct cpu *cpu, int reg, const struct str_op *op)
 {

@@ -1,6 +1,7 @@
 /* Guest-physical bus: one RAM array at 0, a sorted table of ROM/MMIO regions that
  * shadow it, the A20 gate (PC/AT: address line 20 forced low) and the map of RAM
  * chunks holding translated code. Accesses are little-endian, as on x86. */
+#include "bits.h"
 #include "bus.h"
 
 #include <stdio.h>
@@ -61,11 +62,6 @@ struct bus {
     /* sorted by start, never overlapping */
     struct bus_region regions[BUS_MAX_REGIONS];
 };
-
-static uint32_t size_mask(unsigned size)
-{
-    return size >= 4 ? UINT32_MAX : (1u << (8 * size)) - 1;
-}
 
 static uint32_t load_le(const uint8_t *p, unsigned size)
 {

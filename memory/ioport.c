@@ -1,6 +1,7 @@
 /* The x86 I/O port space (SDM vol. 1 18.2: 64 K 8-bit ports, 16/32-bit accesses
  * use consecutive ports, little-endian). A per-port owner table indexes the
  * registrations; unmapped ports float high (all ones), as on the ISA bus. */
+#include "bits.h"
 #include "ioport.h"
 
 #include <assert.h>
@@ -31,11 +32,6 @@ struct ioports {
     uint8_t noted[IOPORT_COUNT / 8];
     struct ioport_reg regs[IOPORT_MAX_REGS];
 };
-
-static uint32_t size_mask(unsigned size)
-{
-    return size >= 4 ? UINT32_MAX : (1u << (8 * size)) - 1;
-}
 
 struct ioports *ioports_create(struct log *log)
 {

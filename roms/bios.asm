@@ -187,8 +187,8 @@ halt_stub:
 config_table:
         dw 8                        ; bytes that follow
         db 0xFC, 0x01, 0x00         ; model, submodel, BIOS revision
-        db 0x70                     ; slave PIC, RTC, INT 15h/4Fh called by INT 09h
-        db 0x40, 0x00, 0x00, 0x00   ; extended BIOS data area allocated
+        db 0x74                     ; EBDA allocated, slave PIC, RTC, INT 15h/4Fh by INT 09h
+        db 0x40, 0x00, 0x00, 0x00   ; INT 16h AH=09h supported
 
 ; ---------------------------------------------------------------- fonts
 ; Filled in by the VMM from the project's own font tables (roms/font.c)

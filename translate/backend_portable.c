@@ -1,6 +1,7 @@
 /* The portable backend: IR -> compact bytecode (ops specialised by operand size,
  * helpers resolved to function pointers, dead flag writes dropped), run by a C
  * loop with computed goto where the compiler has it. Runs on any host. */
+#include "bits.h"
 #include <assert.h>
 #include <stddef.h>
 #include <string.h>
@@ -44,11 +45,6 @@ struct bc_block {
     uint32_t n;
     struct bc code[];
 };
-
-static uint32_t size_mask(unsigned size)
-{
-    return size >= 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
-}
 
 /* IR ops that map one-to-one onto a bytecode op with a result mask. */
 static const uint16_t alu_map[IR_COUNT] = {

@@ -1,6 +1,7 @@
 /* x86-64 backend: one emitter per IR op (translate/ir_ops.def). Pure ops on
  * constants fold at compile time; the semantics are the portable backend's
  * (the reference): results truncated to the op size, temps 32-bit. */
+#include "bits.h"
 #include <stddef.h>
 
 #include "backend_x86_64.h"
@@ -9,11 +10,6 @@
 #include "flags.h"
 #include "helpers.h"
 #include "x64_asm.h"
-
-static uint32_t mask_of(unsigned size)
-{
-    return size >= 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
-}
 
 static uint32_t sext_from(uint32_t v, unsigned size)
 {
@@ -213,7 +209,7 @@ static void emit_getbase(struct xc *x, const struct ir_op *op)
 
 static uint32_t fold2(unsigned opc, unsigned size, uint32_t a, uint32_t b)
 {
-    uint32_t m = mask_of(size);
+    uint32_t m = size_mask(size);
     switch (opc) {
     case IR_add: return (a + b) & m;
     case IR_sub: return (a - b) & m;
@@ -307,10 +303,10 @@ static void emit_alu2(struct xc *x, const struct ir_op *op)
 static uint32_t fold1(unsigned opc, unsigned size, uint32_t a)
 {
     switch (opc) {
-    case IR_not: return ~a & mask_of(size);
-    case IR_neg: return (0u - a) & mask_of(size);
+    case IR_not: return ~a & size_mask(size);
+    case IR_neg: return (0u - a) & size_mask(size);
     case IR_sext: return sext_from(a, size);
-    case IR_zext: return a & mask_of(size);
+    case IR_zext: return a & size_mask(size);
     default: return __builtin_bswap32(a);
     }
 }

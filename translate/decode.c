@@ -1,6 +1,7 @@
 /* Table-driven x86 decoder: prefixes, one- and two-byte opcode maps, ModRM/SIB
  * addressing and operand templates. Intel SDM vol. 2 ch. 2 (instruction format)
  * and appendix A (opcode maps). Tables live in decode_tables.h. */
+#include "bits.h"
 #include "decode.h"
 
 #include <string.h>
@@ -53,11 +54,6 @@ static uint32_t fetch(struct dec *d, unsigned n)
     for (unsigned i = 0; i < n; i++)
         v |= (uint32_t)fetch8(d) << (8 * i);
     return v;
-}
-
-static uint32_t size_mask(unsigned size)
-{
-    return size >= 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
 }
 
 static uint32_t sign_extend(uint32_t v, unsigned size)

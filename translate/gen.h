@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bits.h"
 #include "cpu.h"
 #include "decode.h"
 #include "flags.h"
@@ -108,10 +109,6 @@ void gen_adjust_sp(struct tcx *t, int32_t delta);
 static inline uint32_t gen_addr_mask(const struct x86_insn *in)
 {
     return in->addrsize == 4 ? 0xFFFFFFFFu : 0xFFFFu;
-}
-static inline uint32_t gen_size_mask(unsigned size)
-{
-    return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
 }
 
 #endif

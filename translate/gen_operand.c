@@ -31,7 +31,7 @@ ir_tmp gen_load_opnd(struct tcx *t, const struct x86_insn *in, int i)
     case OPND_MEM:
         return gen_ld(t, in->mem.seg, gen_ea(t, in), o->size);
     case OPND_IMM:
-        return gen_movi(t, in->imm & gen_size_mask(o->size));
+        return gen_movi(t, in->imm & size_mask(o->size));
     default:
         assert(!"operand kind not loadable");
         return gen_movi(t, 0);
