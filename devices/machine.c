@@ -5,11 +5,11 @@
  * A), port 80h (POST codes), QEMU's isa-debugcon and isa-debug-exit, and the
  * virtual clock driven by retired instructions. */
 #include "machine.h"
+#include "machine_internal.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bios.h"
 #include "block.h"
@@ -34,79 +34,7 @@
 #include "speaker.h"
 #include "uart16550.h"
 #include "vga.h"
-#include "vga_render.h"
 
-enum {
-    /* most guest instructions per exec_run call (100 us of virtual time at
-     * the default rate): devices polled in a loop see time move */
-    MACHINE_SLICE = 10000,
-    PORT_POST = 0x80,
-    PORT_SYSCTL_A = 0x92,
-    SYSCTL_A_RESET = 0x01,
-    SYSCTL_A_A20 = 0x02,
-    /* --speed real: sleep when ahead by more than this, forget a lag beyond */
-    PACE_AHEAD_NS = 2000000,
-    PACE_BEHIND_NS = 200000000,
-};
-
-struct machine {
-    struct log *log;
-    struct bus *bus;
-    struct ioports *io;
-    struct cpu cpu;
-    bool cpu_ready;
-    struct exec *exec;
-    struct vclock *clock;
-    struct debugcon *debugcon;
-    struct debugexit *debugexit;
-    /* the PC chips */
-    struct pic8259 *pic;
-    struct pit8254 *pit;
-    struct speaker *speaker;
-    struct rtc146818 *rtc;
-    struct ps2kbd *kbd;
-    struct ps2mouse *mouse;
-    struct i8042 *kbc;
-    struct dma8237 *dma;
-    struct fdc82077 *fdc;
-    struct ide *ide[2];
-    struct vga *vga;
-    struct uart16550 *com1;
-    FILE *serial;
-    /* the trapdoor BIOS's VMM half (NULL for other firmware) and the image */
-    struct bios *bios;
-    uint8_t *bios_image;
-    /* disk images: A:, B:, primary master and slave, CD-ROM */
-    struct block *fd[2], *hd[2], *cd;
-    /* port 92h, port 80h, the 8042's A20 output */
-    uint8_t sysctl_a, post_code;
-    bool a20_kbc;
-    /* a reset of the CPU or a flush of translations waits for the run loop */
-    bool reset_pending, flush_pending, in_exec;
-    uint64_t max_insns;
-    /* virtual time: icount * ns_per_insn + idle_ns (time skipped halted) */
-    unsigned ns_per_insn;
-    uint64_t idle_ns;
-    /* the CPU halted waiting since this virtual time, with this many
-     * interrupts taken so far */
-    uint64_t halt_since, halt_irqs;
-    enum machine_speed speed;
-    uint64_t wall_base, vt_base;
-    /* set by the debug-exit callback */
-    bool exited;
-    int exit_code;
-    /* warm resets after a CPU shutdown (triple fault) or a reset request */
-    uint64_t resets;
-};
-
-static const char *const stop_reasons[] = {
-    [MACHINE_STOP_DEBUG_EXIT] = "guest wrote the isa-debug-exit port",
-    [MACHINE_STOP_HALTED] = "guest halted with interrupts disabled",
-    [MACHINE_STOP_IDLE] = "guest halted waiting for an interrupt, but no device "
-                          "raised one in 10 s of virtual time",
-    [MACHINE_STOP_BUDGET] = "instruction budget (--max-insns) exhausted",
-    [MACHINE_STOP_TIME] = "the virtual time asked for has passed",
-};
 
 /* ---------------------------------------------------------------- firmware */
 
@@ -198,7 +126,7 @@ static uint8_t on_inta(void *opaque)
 
 static const struct cpu_irq_ops irq_ops = {.ack = on_inta};
 
-static void request_reset(struct machine *m)
+void machine_request_reset(struct machine *m)
 {
     m->reset_pending = true;
     m->cpu.exit_request = 1;
@@ -206,7 +134,7 @@ static void request_reset(struct machine *m)
 
 /* A20 is the 8042's output port bit 1 OR port 92h bit 1. Translated blocks
  * are chained by physical address: a change throws them away (between blocks). */
-static void a20_update(struct machine *m)
+void machine_a20_update(struct machine *m)
 {
     bool on = m->a20_kbc || (m->sysctl_a & SYSCTL_A_A20);
 
@@ -222,14 +150,14 @@ static void a20_update(struct machine *m)
 
 static void kbc_reset(void *opaque)
 {
-    request_reset(opaque);
+    machine_request_reset(opaque);
 }
 
 static void kbc_a20(void *opaque, bool on)
 {
     struct machine *m = opaque;
     m->a20_kbc = on;
-    a20_update(m);
+    machine_a20_update(m);
 }
 
 static const struct i8042_board_ops kbc_ops = {.reset = kbc_reset, .set_a20 = kbc_a20};
@@ -251,9 +179,9 @@ static void sysctl_write(void *opaque, uint16_t port, unsigned size, uint32_t va
         return;
     }
     if ((value & SYSCTL_A_RESET) && !(m->sysctl_a & SYSCTL_A_RESET))
-        request_reset(m);
+        machine_request_reset(m);
     m->sysctl_a = (uint8_t)(value & ~SYSCTL_A_RESET);
-    a20_update(m);
+    machine_a20_update(m);
 }
 
 static const struct ioport_ops sysctl_ops = {.read = sysctl_read, .write = sysctl_write,
@@ -475,12 +403,6 @@ static bool build(struct machine *m, const struct machine_config *cfg, char *err
     return true;
 }
 
-static uint64_t wall_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 struct machine *machine_create(const struct machine_config *cfg, char *err, size_t errlen)
 {
@@ -499,7 +421,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         machine_destroy(m);
         return NULL;
     }
-    m->wall_base = wall_ns();
+    m->wall_base = machine_wall_ns();
     return m;
 }
 
@@ -558,291 +480,4 @@ void machine_destroy(struct machine *m)
             block_close(images[i]);
     free(m->bios_image);
     free(m);
-}
-
-/* ---------------------------------------------------------------- time */
-
-static uint64_t vtime(const struct machine *m)
-{
-    return m->cpu.icount * m->ns_per_insn + m->idle_ns;
-}
-
-/* --speed real: sleep while virtual time is ahead of the wall clock. */
-static void pace(struct machine *m)
-{
-    uint64_t v = vtime(m) - m->vt_base, w = wall_ns() - m->wall_base;
-
-    if (m->speed != MACHINE_SPEED_REAL)
-        return;
-    if (v > w + PACE_AHEAD_NS) {
-        uint64_t ns = v - w;
-        struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000u),
-                              .tv_nsec = (long)(ns % 1000000000u)};
-        nanosleep(&ts, NULL);
-    } else if (w > v + PACE_BEHIND_NS) {
-        m->wall_base = wall_ns() - v;
-    }
-}
-
-static void clock_sync(struct machine *m)
-{
-    vclock_advance_to(m->clock, vtime(m));
-    pace(m);
-}
-
-/* The CPU halted with interrupts enabled: let virtual time jump to the next
- * timer deadline. false when nothing has interrupted it for too long. */
-static bool idle_skip(struct machine *m, uint64_t until)
-{
-    uint64_t now = vtime(m), next = vclock_next_deadline(m->clock);
-
-    if (m->cpu.intr)
-        return true;
-    if (m->cpu.stats.interrupts != m->halt_irqs || m->halt_since > now) {
-        m->halt_irqs = m->cpu.stats.interrupts;
-        m->halt_since = now;
-    }
-    if (next == UINT64_MAX || next - m->halt_since > MACHINE_IDLE_LIMIT_S * 1000000000ull)
-        return false;
-    if (next > until)
-        next = until;
-    if (next > now)
-        m->idle_ns += next - now;
-    clock_sync(m);
-    return true;
-}
-
-/* A reset of the CPU alone (8042 pulse, port 92h, triple fault): RAM and the
- * chips keep their state, as on the AT; the BIOS's POST starts again. */
-static void warm_reset(struct machine *m)
-{
-    m->resets++;
-    log_printf(m->log, LOG_INT, "machine: CPU %s, warm reset %" PRIu64 "\n",
-               m->cpu.shutdown ? "shutdown" : "reset requested", m->resets);
-    m->reset_pending = false;
-    cpu_reset(&m->cpu);
-    m->cpu.intr = pic8259_pending(m->pic);
-}
-
-static struct machine_result result(const struct machine *m, enum machine_stop stop,
-                                    uint64_t start)
-{
-    return (struct machine_result){
-        .stop = stop,
-        .exit_code = stop == MACHINE_STOP_DEBUG_EXIT ? m->exit_code : 0,
-        .insns = m->cpu.icount - start,
-    };
-}
-
-/* Instructions to run before the next timer deadline (or stop). */
-static uint64_t slice_insns(const struct machine *m, uint64_t until)
-{
-    uint64_t now = vtime(m), next = vclock_next_deadline(m->clock), n;
-
-    if (next > until)
-        next = until;
-    n = next > now ? (next - now + m->ns_per_insn - 1) / m->ns_per_insn : 1;
-    if (n > MACHINE_SLICE)
-        n = MACHINE_SLICE;
-    if (m->max_insns && m->max_insns - m->cpu.icount < n)
-        n = m->max_insns - m->cpu.icount;
-    return n ? n : 1;
-}
-
-static bool stop_now(struct machine *m, uint64_t until, enum machine_stop *stop)
-{
-    if (m->exited)
-        *stop = MACHINE_STOP_DEBUG_EXIT;
-    else if (m->max_insns && m->cpu.icount >= m->max_insns)
-        *stop = MACHINE_STOP_BUDGET;
-    else if (vtime(m) >= until)
-        *stop = MACHINE_STOP_TIME;
-    else
-        return false;
-    return true;
-}
-
-static struct machine_result run_until(struct machine *m, uint64_t until)
-{
-    uint64_t start = m->cpu.icount;
-    enum machine_stop stop;
-
-    m->vt_base = vtime(m);
-    m->wall_base = wall_ns();
-    while (!stop_now(m, until, &stop)) {
-        if (m->cpu.shutdown || m->reset_pending)
-            warm_reset(m);
-        if (m->flush_pending) {
-            m->flush_pending = false;
-            exec_flush(m->exec);
-        }
-        m->in_exec = true;
-        enum exec_status status = exec_run(m->exec, slice_insns(m, until));
-        m->in_exec = false;
-        if (status == EXEC_REQUEST)
-            m->cpu.exit_request = 0;
-        clock_sync(m);
-        if (status == EXEC_HALTED && !m->cpu.shutdown && !m->exited && !m->reset_pending) {
-            if (!(m->cpu.eflags & EFLAGS_IF)) {
-                stop = MACHINE_STOP_HALTED;
-                break;
-            }
-            if (!idle_skip(m, until)) {
-                stop = MACHINE_STOP_IDLE;
-                break;
-            }
-        }
-    }
-    if (m->serial)
-        fflush(m->serial);
-    return result(m, stop, start);
-}
-
-struct machine_result machine_run(struct machine *m)
-{
-    return run_until(m, UINT64_MAX);
-}
-
-struct machine_result machine_run_for(struct machine *m, uint64_t ns)
-{
-    uint64_t now = vtime(m);
-    return run_until(m, ns > UINT64_MAX - now ? UINT64_MAX : now + ns);
-}
-
-uint64_t machine_time_ns(const struct machine *m)
-{
-    return vtime(m);
-}
-
-/* ---------------------------------------------------------------- I/O for frontends */
-
-size_t machine_screen_text(const struct machine *m, char *out, size_t size)
-{
-    return vga_text_snapshot(m->vga, out, size);
-}
-
-void machine_key(struct machine *m, enum key key, bool down)
-{
-    ps2kbd_key(m->kbd, key, down);
-}
-
-size_t machine_serial_input(struct machine *m, const uint8_t *bytes, size_t n)
-{
-    return uart16550_receive(m->com1, bytes, n);
-}
-
-const char *machine_stop_reason(enum machine_stop stop)
-{
-    if ((size_t)stop >= sizeof(stop_reasons) / sizeof(stop_reasons[0]))
-        return "unknown stop";
-    return stop_reasons[stop];
-}
-
-void machine_print_cpu_models(FILE *f)
-{
-    const struct cpu_model *model;
-
-    for (unsigned i = 0; (model = cpu_model_at(i)) != NULL; i++) {
-        fprintf(f, "  %-12s %s", model->name, model->description);
-        if (model->alias)
-            fprintf(f, " (alias: %s)", model->alias);
-        fprintf(f, "%s\n", model == cpu_model_default() ? " [default]" : "");
-    }
-}
-
-void machine_print_stats(const struct machine *m, FILE *f)
-{
-    fprintf(f, "cpu: %" PRIu64 " exceptions, %" PRIu64 " external interrupts, %" PRIu64
-            " resets after shutdown\n",
-            m->cpu.stats.exceptions, m->cpu.stats.interrupts, m->resets);
-    fprintf(f, "time: %" PRIu64 " ns virtual (%" PRIu64 " ns skipped while halted)\n", vtime(m),
-            m->idle_ns);
-    exec_print_stats(m->exec, f);
-}
-
-/* ---------------------------------------------------------------- display and input */
-
-struct vga *machine_vga(struct machine *m)
-{
-    return m->vga;
-}
-
-bool machine_key_pending(const struct machine *m)
-{
-    return ps2kbd_has_data(m->kbd);
-}
-
-void machine_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons)
-{
-    ps2mouse_move(m->mouse, dx, dy, dz, buttons);
-}
-
-/* The reset button (QEMU's system_reset): every chip to its reset state, the
- * CPU reset at the start of the next run; RAM, CMOS and the clock are kept. */
-void machine_reset(struct machine *m)
-{
-    pic8259_reset(m->pic, true);
-    pit8254_reset(m->pit, true);
-    speaker_reset(m->speaker, true);
-    rtc146818_reset(m->rtc, false);
-    ps2kbd_reset(m->kbd, true);
-    ps2mouse_reset(m->mouse, true);
-    i8042_reset(m->kbc, true);
-    dma8237_reset(m->dma, true);
-    fdc82077_reset(m->fdc, true);
-    ide_reset(m->ide[0], true);
-    ide_reset(m->ide[1], true);
-    vga_reset(m->vga, false);
-    uart16550_reset(m->com1, true);
-    m->sysctl_a = 0;
-    a20_update(m);
-    request_reset(m);
-}
-
-bool machine_read_phys(struct machine *m, uint64_t paddr, void *buf, size_t len)
-{
-    uint8_t *out = buf;
-
-    if (paddr > 0x100000000ull || len > 0x100000000ull - paddr)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        out[i] = bus_read8(m->bus, (uint32_t)(paddr + i));
-    return true;
-}
-
-static void print_seg(FILE *f, const char *name, const struct seg *s)
-{
-    fprintf(f, "%-3s=%04x %08x %08x %08x\n", name, s->sel, s->base, s->limit,
-            (uint32_t)s->ar << 8);
-}
-
-/* QEMU's x86_cpu_dump_state layout (target/i386/cpu-dump.c), 32-bit part. */
-void machine_print_registers(const struct machine *m, FILE *f)
-{
-    static const char *const seg_names[SEG_COUNT] = {"ES", "CS", "SS", "DS", "FS", "GS"};
-    static const char flag_letters[] = "DOSZAPC";
-    static const uint32_t flag_bits[] = {EFLAGS_DF, EFLAGS_OF, EFLAGS_SF, EFLAGS_ZF,
-                                         EFLAGS_AF, EFLAGS_PF, EFLAGS_CF};
-    const struct cpu *c = &m->cpu;
-    uint32_t fl = cpu_get_eflags(c);
-
-    fprintf(f, "EAX=%08x EBX=%08x ECX=%08x EDX=%08x\n", c->regs[R_EAX], c->regs[R_EBX],
-            c->regs[R_ECX], c->regs[R_EDX]);
-    fprintf(f, "ESI=%08x EDI=%08x EBP=%08x ESP=%08x\n", c->regs[R_ESI], c->regs[R_EDI],
-            c->regs[R_EBP], c->regs[R_ESP]);
-    fprintf(f, "EIP=%08x EFL=%08x [", c->eip, fl);
-    for (size_t i = 0; i < sizeof(flag_bits) / sizeof(flag_bits[0]); i++)
-        fputc(fl & flag_bits[i] ? flag_letters[i] : '-', f);
-    fprintf(f, "] CPL=%u A20=%d HLT=%d\n", (c->mode & MODE_CPL) >> MODE_CPL_SHIFT,
-            bus_a20(c->bus), c->halted);
-    for (unsigned i = 0; i < SEG_COUNT; i++)
-        print_seg(f, seg_names[i], &c->seg[i]);
-    print_seg(f, "LDT", &c->ldtr);
-    print_seg(f, "TR", &c->tr);
-    fprintf(f, "GDT=     %08x %08x\nIDT=     %08x %08x\n", c->gdtr.base, c->gdtr.limit,
-            c->idtr.base, c->idtr.limit);
-    fprintf(f, "CR0=%08x CR2=%08x CR3=%08x CR4=%08x\n", c->cr[0], c->cr[2], c->cr[3],
-            c->cr[4]);
-    fprintf(f, "DR0=%08x DR1=%08x DR2=%08x DR3=%08x\nDR6=%08x DR7=%08x\n", c->dr[0],
-            c->dr[1], c->dr[2], c->dr[3], c->dr[6], c->dr[7]);
 }
