@@ -1,8 +1,9 @@
 /* The trapdoor VMM info port: a paravirtual device through which a guest reads
  * the VMM's own counters and trap records (docs/internals.md, "The VMM info
  * port"). Port 5D0h (write 16 bits) selects an index; port 5D4h reads the
- * value (32 bits) or, for a string index, the next character (8 bits). Values
- * are sampled when the index is selected, so a count includes that OUT. */
+ * value (32 bits) or, for a string index, the next character (8 bits). The
+ * port's own IN/OUT instructions are VMM calls too, but the guest's view
+ * leaves them out: reading a counter does not change it. */
 #include "machine.h"
 #include "machine_internal.h"
 
@@ -25,6 +26,7 @@ enum {
     IDX_OP = 0x0100,
     IDX_STATS = 0x0200,
     IDX_RECORD = 0x0300,
+    RECORD_STRIDE = 8,
     IDX_OP_ID = 0x4000,
     IDX_OP_MNEMONIC = 0x6000,
     IDX_CLASS_NAME = 0x7000,
@@ -69,13 +71,14 @@ static uint32_t number(struct machine *m, unsigned idx)
 {
     struct vmm_trace *vt = exec_vmm_trace(m->exec);
     if (idx < IDX_CLASS + CLASS_COUNT)
-        return (uint32_t)vmm_trace_class_calls(vt, (enum insn_class)idx);
+        return (uint32_t)vmm_trace_class_calls(vt, (enum insn_class)idx, true);
     if (idx >= IDX_OP && idx < IDX_OP + X86_OP_COUNT)
-        return (uint32_t)vmm_trace_op_calls(vt, (enum x86_op)(idx - IDX_OP));
+        return (uint32_t)vmm_trace_op_calls(vt, (enum x86_op)(idx - IDX_OP), true);
     if (idx >= IDX_STATS && idx < IDX_RECORD)
         return stat_value(m, idx - IDX_STATS);
-    if (idx >= IDX_RECORD && idx < IDX_RECORD + 0x100)
-        return record_value(vmm_trace_last(vt), idx - IDX_RECORD);
+    if (idx >= IDX_RECORD && idx < IDX_RECORD + RECORD_STRIDE * VMM_HISTORY)
+        return record_value(vmm_trace_recent(vt, (idx - IDX_RECORD) / RECORD_STRIDE),
+                            (idx - IDX_RECORD) % RECORD_STRIDE);
     return 0xFFFFFFFFu;
 }
 
@@ -103,6 +106,7 @@ static const char *string(const struct machine *m, unsigned idx)
 static void vmminfo_write(void *opaque, uint16_t port, unsigned size, uint32_t value)
 {
     struct vmminfo *vi = opaque;
+    vmm_trace_mark_internal(exec_vmm_trace(vi->m->exec));
     if (port != VMMINFO_PORT_INDEX)
         return;
     unsigned idx = value & 0xFFFF;
@@ -113,6 +117,7 @@ static void vmminfo_write(void *opaque, uint16_t port, unsigned size, uint32_t v
 static uint32_t vmminfo_read(void *opaque, uint16_t port, unsigned size)
 {
     struct vmminfo *vi = opaque;
+    vmm_trace_mark_internal(exec_vmm_trace(vi->m->exec));
     if (port != VMMINFO_PORT_DATA)
         return 0xFFFFFFFFu;
     if (!vi->str)

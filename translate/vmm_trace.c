@@ -22,8 +22,15 @@ struct vmm_trace {
     struct cpu *cpu;
     uint64_t op_calls[X86_OP_COUNT];
     uint64_t class_calls[CLASS_COUNT];
-    struct vmm_record pending, last;
-    bool has_pending, has_last;
+    /* the part of those made by accesses to the VMM info port */
+    uint64_t internal_op[X86_OP_COUNT];
+    uint64_t internal_class[CLASS_COUNT];
+    struct vmm_record pending;
+    bool has_pending, pending_internal;
+    /* the last VMM_HISTORY settled calls, info-port accesses left out;
+     * history[(head - 1 - k) % VMM_HISTORY] is the k-th most recent */
+    struct vmm_record history[VMM_HISTORY];
+    unsigned head, nhistory;
     /* Capstone handles for the log, made on first use */
     struct disasm *dis16, *dis32;
 };
@@ -59,8 +66,9 @@ static void log_record(struct vmm_trace *vt, const struct vmm_record *r)
                  (unsigned)r->error);
     else
         snprintf(outcome, sizeof(outcome), "reflected as %s", vmm_vector_name(r->vector));
-    log_printf(log, LOG_TRAP, "trap: %04x:%08x  %-21s %-28s %-10s %-24s %s\n", r->cs, r->eip,
-               hex, text, insn_class_name(x86_op_class(r->op)), outcome, x86_op_reason(r->op));
+    log_printf(log, LOG_TRAP, "trap: %04x:%08x  %-21s %-28s %-10s %-13s %-22s %s\n", r->cs,
+               r->eip, hex, text, insn_class_name(x86_op_class(r->op)), x86_op_id(r->op), outcome,
+               x86_op_reason(r->op));
 }
 
 static void settle(struct vmm_trace *vt, enum vmm_outcome outcome, int vector, int32_t error)
@@ -70,11 +78,15 @@ static void settle(struct vmm_trace *vt, enum vmm_outcome outcome, int vector, i
     vt->pending.outcome = outcome;
     vt->pending.vector = vector;
     vt->pending.error = error;
-    vt->last = vt->pending;
-    vt->has_last = true;
     vt->has_pending = false;
     if (log_enabled(vt->cpu->log, LOG_TRAP))
-        log_record(vt, &vt->last);
+        log_record(vt, &vt->pending);
+    if (vt->pending_internal)
+        return;
+    vt->history[vt->head] = vt->pending;
+    vt->head = (vt->head + 1) % VMM_HISTORY;
+    if (vt->nhistory < VMM_HISTORY)
+        vt->nhistory++;
 }
 
 void vmm_trace_settle(struct vmm_trace *vt)
@@ -127,6 +139,7 @@ static void on_trap(void *opaque, struct cpu *cpu, uint32_t info)
     };
     vt->pending.len = fetch_bytes(cpu, vt->pending.bytes, (info >> INFO_LEN_SHIFT) & INFO_LEN_MASK);
     vt->has_pending = true;
+    vt->pending_internal = false;
 }
 
 static const struct cpu_vmm_ops vmm_ops = {.trap = on_trap};
@@ -155,19 +168,34 @@ void vmm_trace_destroy(struct vmm_trace *vt)
     free(vt);
 }
 
-uint64_t vmm_trace_op_calls(const struct vmm_trace *vt, enum x86_op op)
+void vmm_trace_mark_internal(struct vmm_trace *vt)
 {
-    return (unsigned)op < X86_OP_COUNT ? vt->op_calls[op] : 0;
+    if (!vt->has_pending || vt->pending_internal)
+        return;
+    vt->pending_internal = true;
+    vt->internal_op[vt->pending.op]++;
+    vt->internal_class[x86_op_class(vt->pending.op)]++;
 }
 
-uint64_t vmm_trace_class_calls(const struct vmm_trace *vt, enum insn_class c)
+uint64_t vmm_trace_op_calls(const struct vmm_trace *vt, enum x86_op op, bool guest_view)
 {
-    return (unsigned)c < CLASS_COUNT ? vt->class_calls[c] : 0;
+    if ((unsigned)op >= X86_OP_COUNT)
+        return 0;
+    return vt->op_calls[op] - (guest_view ? vt->internal_op[op] : 0);
 }
 
-const struct vmm_record *vmm_trace_last(const struct vmm_trace *vt)
+uint64_t vmm_trace_class_calls(const struct vmm_trace *vt, enum insn_class c, bool guest_view)
 {
-    return vt->has_last ? &vt->last : NULL;
+    if ((unsigned)c >= CLASS_COUNT)
+        return 0;
+    return vt->class_calls[c] - (guest_view ? vt->internal_class[c] : 0);
+}
+
+const struct vmm_record *vmm_trace_recent(const struct vmm_trace *vt, unsigned k)
+{
+    if (k >= vt->nhistory)
+        return NULL;
+    return &vt->history[(vt->head + VMM_HISTORY - 1 - k) % VMM_HISTORY];
 }
 
 static int by_calls(const void *a, const void *b, void *arg)

@@ -48,11 +48,21 @@ void vmm_trace_exception(struct vmm_trace *vt, int vector, int32_t error);
  * returns): record it as emulated. */
 void vmm_trace_settle(struct vmm_trace *vt);
 
-uint64_t vmm_trace_op_calls(const struct vmm_trace *vt, enum x86_op op);
-uint64_t vmm_trace_class_calls(const struct vmm_trace *vt, enum insn_class c);
+/* The VMM call being made is an access to the VMM info port: the guest's
+ * view (guest_view below, vmm_trace_recent) leaves it out, so reading the
+ * counters does not change them. -d trap and -d stats still show it. */
+void vmm_trace_mark_internal(struct vmm_trace *vt);
 
-/* The most recent VMM call whose outcome is known (NULL before the first). */
-const struct vmm_record *vmm_trace_last(const struct vmm_trace *vt);
+/* VMM calls so far; guest_view: without the info port's own accesses. */
+uint64_t vmm_trace_op_calls(const struct vmm_trace *vt, enum x86_op op, bool guest_view);
+uint64_t vmm_trace_class_calls(const struct vmm_trace *vt, enum insn_class c, bool guest_view);
+
+/* How many settled calls vmm_trace_recent remembers. */
+enum { VMM_HISTORY = 32 };
+
+/* The k-th most recent VMM call whose outcome is known (k = 0: the last),
+ * info-port accesses left out; NULL when there are not that many. */
+const struct vmm_record *vmm_trace_recent(const struct vmm_trace *vt, unsigned k);
 
 /* "#GP" and friends: the mnemonic of an exception vector. */
 const char *vmm_vector_name(int vector);
