@@ -18,7 +18,6 @@ enum {
     /* code space reserved while one block is compiled (main, then cold) */
     X64_RESERVE_MAIN = 192u << 10,
     X64_RESERVE_COLD = 192u << 10,
-    X64_HEADER = (sizeof(struct x64_block) + 15) & ~15u,
 };
 
 static const int8_t home_regs[X64_MAX_HOMES] = {X64_RBX, X64_RBP, X64_R12, X64_R13};
@@ -261,6 +260,7 @@ static bool x64_compile(struct backend_ctx *ctx, struct tb *tb, const struct ir_
         .jmp_field = {x->jmp_field[0] ? X64_HEADER + x->jmp_field[0] : 0,
                       x->jmp_field[1] ? X64_HEADER + x->jmp_field[1] : 0},
         .exit_off = {X64_HEADER + x->exit_off[0], X64_HEADER + x->exit_off[1]},
+        .ind_tb = &x64_no_tb,
     };
     memcpy(hdr_rw, &hdr, sizeof(hdr));
     tb->code = (void *)jitmem_rx(st->mem, hdr_rw);
@@ -282,14 +282,24 @@ static struct tb *x64_run(struct backend_ctx *ctx, struct tb *tb, int *slot)
     return ctx->current;
 }
 
-const uint8_t *x64_rt_lookup(struct backend_ctx *ctx);
-const uint8_t *x64_rt_lookup(struct backend_ctx *ctx)
+const struct tb x64_no_tb = {.valid = false};
+
+/* The slow path of an indirect exit (emit_exit_ind): look the block up and
+ * remember it in the exiting block's cache (written through the RW view). */
+const uint8_t *x64_rt_lookup_ind(struct backend_ctx *ctx, const struct x64_block *from);
+const uint8_t *x64_rt_lookup_ind(struct backend_ctx *ctx, const struct x64_block *from)
 {
+    struct x64_state *st = ctx->priv;
     struct tb *tb = ctx->lookup ? ctx->lookup(ctx) : NULL;
     if (!tb)
         return NULL;
     const struct x64_block *blk = tb->code;
-    return (const uint8_t *)blk + blk->chain_entry;
+    const uint8_t *host = (const uint8_t *)blk + blk->chain_entry;
+    struct x64_block *rw = (struct x64_block *)jitmem_rw(st->mem, (const uint8_t *)from);
+    rw->ind_eip = tb->pc;
+    rw->ind_tb = tb;
+    rw->ind_host = host;
+    return host;
 }
 
 static void patch_exit(struct backend_ctx *ctx, struct tb *from, unsigned slot,

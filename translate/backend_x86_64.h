@@ -92,7 +92,19 @@ struct x64_block {
      * falls back to when unlinked */
     uint32_t jmp_field[2];
     uint32_t exit_off[2];
+    /* the indirect exit's one-entry cache (emit_exit_ind): the guest EIP it
+     * last went to, that block, and its chained entry. The block's valid
+     * flag is checked on every use; a flush throws the whole cache away. */
+    uint32_t ind_eip;
+    const struct tb *ind_tb;
+    const uint8_t *ind_host;
 };
+
+/* Bytes before a block's code: its header, rounded to 16. */
+enum { X64_HEADER = (sizeof(struct x64_block) + 15) & ~15u };
+
+/* The block whose valid flag is false, for caches that hold nothing yet. */
+extern const struct tb x64_no_tb;
 
 /* The compile context of one block. */
 struct xc {

@@ -9,6 +9,8 @@
 #include "exec.h"
 #include "flags.h"
 #include "helpers.h"
+#include "jitmem.h"
+#include "tb.h"
 #include "x64_asm.h"
 
 static uint32_t sext_from(uint32_t v, unsigned size)
@@ -578,7 +580,34 @@ static void emit_exit_jmp(struct xc *x, const struct ir_op *op)
     leave(x, (int)slot);
 }
 
-const uint8_t *x64_rt_lookup(struct backend_ctx *ctx);
+const uint8_t *x64_rt_lookup_ind(struct backend_ctx *ctx, const struct x64_block *from);
+
+/* The block being compiled, as it will run (its header in the RX view). */
+static const struct x64_block *block_rx(const struct xc *x)
+{
+    const struct x64_state *st = x->ctx->priv;
+    return (const struct x64_block *)(jitmem_rx(st->mem, x->b.start) - X64_HEADER);
+}
+
+/* The in-code lookup of an indirect exit (near RET, JMP/CALL r/m): a near
+ * transfer keeps CS and the mode, so the target block is known by its EIP
+ * alone. Hit: jump straight to the block the header's cache names, if that
+ * block is still valid. Miss: fall through to x64_rt_lookup_ind. */
+static void ind_cache_probe(struct xc *x)
+{
+    struct x64_buf *b = &x->b;
+    x64_mov_ri64(b, X64_RAX, (uint64_t)(uintptr_t)block_rx(x));
+    x64_load(b, 4, XR_S1, x64_m(XR_CPU, offsetof(struct cpu, eip)));
+    x64_alu_rm(b, X64_CMP, 4, XR_S1, x64_m(X64_RAX, offsetof(struct x64_block, ind_eip)));
+    uint32_t miss = x64_jcc32(b, X64_CC_NE);
+    x64_load(b, 8, XR_S1, x64_m(X64_RAX, offsetof(struct x64_block, ind_tb)));
+    x64_alu_mi(b, X64_CMP, 1, x64_m(XR_S1, offsetof(struct tb, valid)), 0);
+    uint32_t stale = x64_jcc32(b, X64_CC_E);
+    x64_load(b, 8, X64_RAX, x64_m(X64_RAX, offsetof(struct x64_block, ind_host)));
+    x64_jmp_reg(b, X64_RAX);
+    x64_patch_rel32(b, miss, x64_pos(b));
+    x64_patch_rel32(b, stale, x64_pos(b));
+}
 
 static void emit_exit_ind(struct xc *x, const struct ir_op *op)
 {
@@ -591,8 +620,10 @@ static void emit_exit_ind(struct xc *x, const struct ir_op *op)
      * block chains only within its page (exec.c) */
     if (!(x->mode & (MODE_TF | MODE_PG | MODE_DEBUG))) {
         n = chain_checks(x, fields);
+        ind_cache_probe(x);
         x64_mov_rr(&x->b, 8, X64_RDI, XR_CTX);
-        x64_call_abs(&x->b, (const void *)x64_rt_lookup);
+        x64_mov_ri64(&x->b, X64_RSI, (uint64_t)(uintptr_t)block_rx(x));
+        x64_call_abs(&x->b, (const void *)x64_rt_lookup_ind);
         x64_test_rr(&x->b, 8, X64_RAX, X64_RAX);
         fields[n++] = x64_jcc32(&x->b, X64_CC_E);
         x64_jmp_reg(&x->b, X64_RAX);
