@@ -1,11 +1,13 @@
 /* Breakpoints through DR0-DR3 and DR7 (SDM vol. 3 17.2.4-17.2.5, 17.3.1):
  * instruction breakpoints (RW=00, a fault before the instruction, RF
  * suppresses one), data write (01) and read/write (11) breakpoints (a trap
- * after the access). LEN 00/01/11 is 1/2/4 bytes, aligned down. I/O
- * breakpoints (RW=10 with CR4.DE) are not modelled. */
+ * after the access), and with CR4.DE I/O breakpoints (RW=10, a trap after
+ * the IN/OUT/INS/OUTS, SDM vol. 3 17.2.4-17.2.5). LEN 00/01/11 is 1/2/4
+ * bytes, aligned down. */
 #include "debug.h"
 
 #include "cpu.h"
+#include "cpuid.h"
 
 enum { RW_EXEC = 0, RW_WRITE = 1, RW_IO = 2, RW_ACCESS = 3 };
 
@@ -36,6 +38,23 @@ void debug_check_data(struct cpu *cpu, uint32_t laddr, unsigned size, bool write
         uint32_t len = bp_len(dr7, n);
         uint32_t start = cpu->dr[n] & ~(len - 1);
         if (laddr <= start + len - 1 && start <= laddr + size - 1)
+            cpu->dr6_pending |= 1u << n;
+    }
+}
+
+void debug_check_io(struct cpu *cpu, uint16_t port, unsigned size)
+{
+    uint32_t dr7 = cpu->dr[7];
+
+    /* RW=10 is undefined without CR4.DE (SDM vol. 3 17.2.4) */
+    if (!(cpu->cr[4] & CR4_DE))
+        return;
+    for (unsigned n = 0; n < 4; n++) {
+        if (!bp_enabled(dr7, n) || bp_rw(dr7, n) != RW_IO)
+            continue;
+        uint32_t len = bp_len(dr7, n);
+        uint32_t start = (cpu->dr[n] & 0xFFFFu) & ~(len - 1);
+        if (port <= start + len - 1 && start <= port + size - 1u)
             cpu->dr6_pending |= 1u << n;
     }
 }

@@ -18,6 +18,11 @@ enum { DR7_ENABLES = 0xFF };
  * read/write (RW=11) breakpoint hits in cpu->dr6_pending. */
 void debug_check_data(struct cpu *cpu, uint32_t laddr, unsigned size, bool write);
 
+/* An I/O access of size bytes at port: with CR4.DE, record I/O breakpoint
+ * (RW=10) hits in cpu->dr6_pending, delivered as a trap before the next
+ * instruction like data breakpoints. */
+void debug_check_io(struct cpu *cpu, uint16_t port, unsigned size);
+
 /* Before the instruction at CS:EIP: deliver the data breakpoint trap of the
  * previous instruction, then check instruction breakpoints (skipped once
  * when EFLAGS.RF is set, which this clears). Raises #DB. */

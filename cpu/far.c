@@ -84,6 +84,7 @@ static void far_task(struct cpu *cpu, uint16_t sel, struct desc *d, enum task_re
         d = &tss;
     }
     task_switch(cpu, tss_sel, d, why, next_eip);
+    task_debug_trap(cpu);
 }
 
 /* The code segment a call gate leads to (SDM vol. 3 5.8.4): code with

@@ -178,6 +178,7 @@ static void deliver_task(struct cpu *cpu, const struct desc *gate, int32_t error
         pm_stack_push(cpu, &st, tss_is32(desc_type(&tss)) ? 4 : 2, (uint32_t)error);
         pm_stack_set_sp(cpu, &st);
     }
+    task_debug_trap(cpu);
 }
 
 void idt_deliver(struct cpu *cpu, int vector, int32_t error, uint32_t return_eip,

@@ -4,6 +4,7 @@
  * bit in the TSS I/O permission bitmap (SDM vol. 3 19.5.1-19.5.2). */
 #include "bits.h"
 #include "cpu.h"
+#include "debug.h"
 #include "desc.h"
 #include "helpers.h"
 #include "ioport.h"
@@ -31,6 +32,9 @@ void cpu_io_check(struct cpu *cpu, uint16_t port, unsigned size)
 {
     bool vm = cpu->eflags & EFLAGS_VM;
 
+    /* a #GP below drops the pending hit: the access did not happen */
+    if (cpu->mode & MODE_DEBUG)
+        debug_check_io(cpu, port, size);
     if (!(cpu->cr[0] & CR0_PE))
         return;
     if (!vm && cpu_cpl_of(cpu) <= ((cpu->eflags & EFLAGS_IOPL) >> 12))

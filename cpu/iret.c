@@ -110,6 +110,7 @@ static void iret_task(struct cpu *cpu, uint32_t next_eip)
     if (!desc_present(&d))
         cpu_raise_exception(cpu, EXC_NP, desc_error(cpu, link));
     task_switch(cpu, link, &d, TASK_IRET, next_eip);
+    task_debug_trap(cpu);
 }
 
 /* From ring 0 to v86 mode: ESP SS ES DS FS GS follow the frame (SDM vol. 2

@@ -111,9 +111,13 @@ uint32_t helper_sidt(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32
     return 0;
 }
 
+/* All of CR0: a 16-bit store keeps the low word. SDM vol. 2 SMSW leaves bits
+ * 31:16 of a 32-bit register undefined outside 64-bit mode; P6-family and
+ * later parts store CR0[31:16] there (the 64-bit mode text: zero-extended
+ * CR0), and so does this model. */
 uint32_t helper_smsw(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t imm)
 {
-    return cpu->cr[0] & 0xFFFF;
+    return cpu->cr[0];
 }
 
 uint32_t helper_lmsw(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t imm)

@@ -15,7 +15,7 @@ struct tss_image {
     uint16_t ldt;
 };
 
-enum { TSS32_MIN_LIMIT = 0x67, TSS16_MIN_LIMIT = 0x2B };
+enum { TSS32_MIN_LIMIT = 0x67, TSS16_MIN_LIMIT = 0x2B, DR6_BT = 1u << 15 };
 
 static void tss_read(struct cpu *cpu, uint32_t base, bool is32, struct tss_image *img)
 {
@@ -150,6 +150,17 @@ static void load_task_state(struct cpu *cpu, const struct tss_image *img, bool i
         if (s != SEG_CS && s != SEG_SS)
             seg_load_pm(cpu, s, img->segs[s], EXC_TS, img->segs[SEG_CS] & 3);
     }
+}
+
+/* SDM vol. 3 7.2.1, 17.3.1.5: the T flag (bit 0 of the word at 64h of a
+ * 32-bit TSS) raises a debug trap once the switch completes, before the new
+ * task's first instruction: the saved EIP is that instruction. */
+void task_debug_trap(struct cpu *cpu)
+{
+    if (!tss_is32(cpu->tr.ar & 0xF) || !(cpu_read_linear(cpu, cpu->tr.base + 0x64, 2) & 1))
+        return;
+    cpu->dr[6] |= DR6_BT;
+    cpu_raise_exception(cpu, EXC_DB, -1);
 }
 
 void task_switch(struct cpu *cpu, uint16_t sel, struct desc *d, enum task_reason why,

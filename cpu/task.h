@@ -17,6 +17,10 @@ enum task_reason { TASK_JMP, TASK_CALL, TASK_INT, TASK_IRET };
 void task_switch(struct cpu *cpu, uint16_t sel, struct desc *d, enum task_reason why,
                  uint32_t next_eip);
 
+/* After a task switch has completed (an exception's error code pushed): the
+ * debug trap of the new TSS's T flag, #DB with DR6.BT. */
+void task_debug_trap(struct cpu *cpu);
+
 /* Read SS:ESP for privilege level dpl from the current TSS (16- or 32-bit),
  * #TS(TR) when it lies past the TSS limit (SDM vol. 3 6.12.1). */
 void tss_inner_stack(struct cpu *cpu, unsigned dpl, uint16_t *ss, uint32_t *esp);
