@@ -456,6 +456,16 @@ bool options_wants_boot(const struct options *o)
     return o->fda || o->fdb || o->hda || o->hdb || o->cdrom || o->boot_order[0];
 }
 
+bool options_wants_demo(const struct options *o)
+{
+    return !o->bios_path && !options_wants_boot(o);
+}
+
+bool options_demo_waits(const struct options *o)
+{
+    return strcmp(o->session.display, "none") != 0;
+}
+
 static bool set_help(struct options *o, const char *arg, char *err, size_t errlen)
 {
     o->action = OPTIONS_HELP;
