@@ -101,6 +101,14 @@ struct cpu_irq_ops {
     uint8_t (*ack)(void *opaque);
 };
 
+/* The VMM's trap hook (translate/vmm_trace.c): helper_vmm calls it at the
+ * start of every instruction whose class is not SAFE (translate/x86_ops.def),
+ * with cpu->eip at that instruction; info = x86 op | length << 16. */
+struct cpu;
+struct cpu_vmm_ops {
+    void (*trap)(void *opaque, struct cpu *cpu, uint32_t info);
+};
+
 /* Statistics shown by -d stats. */
 struct cpu_stats {
     uint64_t exceptions;
@@ -163,6 +171,8 @@ struct cpu {
     struct log *log;
     const struct cpu_irq_ops *irq_ops;
     void *irq_opaque;
+    const struct cpu_vmm_ops *vmm_ops;
+    void *vmm_opaque;
     struct cpu_stats stats;
     /* x87 FPU state (cpu/fpu.h) */
     struct fpu fpu;

@@ -400,6 +400,10 @@ static bool build(struct machine *m, const struct machine_config *cfg, char *err
         snprintf(err, errlen, "out of memory creating the execution engine");
         return false;
     }
+    if (!machine_add_vmminfo(m)) {
+        snprintf(err, errlen, "cannot add the VMM info port at 0x5d0-0x5d7");
+        return false;
+    }
     return true;
 }
 
@@ -466,6 +470,7 @@ void machine_destroy(struct machine *m)
     if (m->io)
         ioports_destroy(m->io);
     destroy_chips(m);
+    machine_free_vmminfo(m);
     if (m->debugcon)
         debugcon_destroy(m->debugcon);
     if (m->debugexit)

@@ -73,6 +73,8 @@ struct machine {
     int exit_code;
     /* warm resets after a CPU shutdown (triple fault) or a reset request */
     uint64_t resets;
+    /* the VMM info port (machine_vmminfo.c) */
+    struct vmminfo *vmminfo;
 };
 
 /* Virtual time since power-on: icount * ns_per_insn + time skipped halted. */
@@ -90,5 +92,10 @@ void machine_request_reset(struct machine *m);
 /* Recompute A20 from the 8042 output port and port 92h; a change flushes
  * translations between blocks. */
 void machine_a20_update(struct machine *m);
+
+/* The VMM info port at 5D0h-5D7h (machine_vmminfo.c); false when out of
+ * memory or the ports are taken. */
+bool machine_add_vmminfo(struct machine *m);
+void machine_free_vmminfo(struct machine *m);
 
 #endif

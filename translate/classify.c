@@ -5,11 +5,12 @@
 
 struct op_class {
     enum insn_class cls;
+    const char *id;
     const char *reason;
 };
 
 static const struct op_class op_classes[X86_OP_COUNT] = {
-#define X86_OP(id, mnem, cls, gen, reason) [X86_OP_##id] = {CLASS_##cls, reason},
+#define X86_OP(id, mnem, cls, gen, reason) [X86_OP_##id] = {CLASS_##cls, #id, reason},
 #include "x86_ops.def"
 #undef X86_OP
 };
@@ -32,6 +33,12 @@ const char *x86_op_reason(enum x86_op op)
 {
     assert(op < X86_OP_COUNT);
     return op_classes[op].reason;
+}
+
+const char *x86_op_id(enum x86_op op)
+{
+    assert(op < X86_OP_COUNT);
+    return op_classes[op].id;
 }
 
 const char *insn_class_name(enum insn_class c)

@@ -17,6 +17,8 @@ enum insn_class {
 enum insn_class x86_op_class(enum x86_op op);
 /* Why the op is not SAFE ("" for SAFE ops). */
 const char *x86_op_reason(enum x86_op op);
+/* The op's name in the table ("MOV_TO_SREG"), finer than its mnemonic. */
+const char *x86_op_id(enum x86_op op);
 const char *insn_class_name(enum insn_class c);
 
 #endif

@@ -17,6 +17,7 @@
 #include "mem.h"
 #include "tb.h"
 #include "translator.h"
+#include "vmm_trace.h"
 
 enum {
     DEFAULT_CACHE_SIZE = 32u << 20,
@@ -37,6 +38,8 @@ struct exec {
     int link_slot;
     /* --lockstep: the shadow engine (exec_lockstep.c), else NULL */
     struct lockstep *lockstep;
+    /* VMM calls counted and logged (-d trap) */
+    struct vmm_trace *vmm;
 };
 
 _Static_assert(HELPER_COUNT <= sizeof(((struct exec_stats *)0)->helper_calls) /
@@ -167,7 +170,8 @@ struct exec *exec_create(struct cpu *cpu, const struct exec_config *cfg)
         cfg && cfg->max_block_insns ? cfg->max_block_insns : DEFAULT_BLOCK_INSNS;
     ex->cache = tb_cache_create(cpu->bus, MAX_TBS, cache_size, &ex->stats);
     ex->translator = translator_create(cpu);
-    if (!ex->cache || !ex->translator || !exec_backend_init(ex, cache_size)) {
+    ex->vmm = vmm_trace_create(cpu);
+    if (!ex->cache || !ex->translator || !ex->vmm || !exec_backend_init(ex, cache_size)) {
         exec_destroy(ex);
         return NULL;
     }
@@ -193,6 +197,7 @@ void exec_destroy(struct exec *ex)
         ex->backend->destroy(&ex->ctx);
     translator_destroy(ex->translator);
     tb_cache_destroy(ex->cache);
+    vmm_trace_destroy(ex->vmm);
     free(ex);
 }
 
@@ -204,6 +209,16 @@ void exec_flush(struct exec *ex)
 const struct exec_stats *exec_stats(const struct exec *ex)
 {
     return &ex->stats;
+}
+
+const char *exec_backend_name(const struct exec *ex)
+{
+    return ex->backend->name;
+}
+
+struct vmm_trace *exec_vmm_trace(struct exec *ex)
+{
+    return ex->vmm;
 }
 
 /* Translate the block at the CPU's CS:EIP; flushes the cache when full. */
@@ -292,6 +307,7 @@ static void exec_check_irq(struct exec *ex)
     uint8_t vector = cpu->irq_ops->ack(cpu->irq_opaque);
     cpu->stats.interrupts++;
     ex->link_from = NULL;
+    vmm_trace_settle(ex->vmm);
     cpu_deliver_interrupt(cpu, vector, -1, cpu->eip);
 }
 
@@ -317,6 +333,7 @@ static void exec_block(struct exec *ex)
     if (single_step) {
         /* SDM vol. 3 17.3.1.4: the single-step trap comes after the instruction */
         cpu->dr[6] |= 1u << 14;
+        vmm_trace_settle(ex->vmm);
         cpu_deliver_interrupt(cpu, EXC_DB, -1, cpu->eip);
         return;
     }
@@ -339,7 +356,7 @@ enum exec_status exec_run_plain(struct exec *ex, uint64_t max_insns)
     sigjmp_buf jb;
     sigjmp_buf *volatile saved = cpu->exc_jmp;
     volatile uint64_t limit = cpu->icount + max_insns;
-    enum exec_status status = EXEC_BUDGET;
+    volatile enum exec_status status = EXEC_BUDGET;
     cpu->exc_jmp = &jb;
     ex->ctx.icount_limit = limit;
     /* the caller may have moved CS:EIP since the last block left: a link
@@ -350,6 +367,7 @@ enum exec_status exec_run_plain(struct exec *ex, uint64_t max_insns)
         ex->ctx.current = NULL;
         ex->link_from = NULL;
         cpu->stats.exceptions++;
+        vmm_trace_exception(ex->vmm, cpu->exc_vector, cpu->exc_error);
         cpu_deliver_interrupt(cpu, cpu->exc_vector, cpu->exc_error, cpu->eip);
         cpu->exc_depth = 0;
     }
@@ -367,6 +385,7 @@ enum exec_status exec_run_plain(struct exec *ex, uint64_t max_insns)
         exec_block(ex);
     }
     cpu->exc_jmp = saved;
+    vmm_trace_settle(ex->vmm);
     return status;
 }
 
@@ -384,7 +403,8 @@ void exec_print_stats(const struct exec *ex, FILE *f)
     fprintf(f, "  cache flushes       %" PRIu64 "\n", s->flushes);
     fprintf(f, "  dead flag ops       %" PRIu64 "\n", s->flag_ops_removed);
     fprintf(f, "  guest instructions  %" PRIu64 "\n", ex->cpu->icount);
-    fprintf(f, "VMM helper calls:\n");
+    vmm_trace_print(ex->vmm, f);
+    fprintf(f, "helper calls from translated code:\n");
     for (unsigned i = 0; i < HELPER_COUNT; i++) {
         if (s->helper_calls[i])
             fprintf(f, "  %-10s %" PRIu64 "\n", helper_table[i].name, s->helper_calls[i]);

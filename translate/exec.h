@@ -74,6 +74,10 @@ enum exec_status exec_lockstep_run(struct lockstep *ls, struct exec *ex, struct 
 void exec_flush(struct exec *ex);
 
 const struct exec_stats *exec_stats(const struct exec *ex);
+/* The backend in use ("x86_64", "portable"). */
+const char *exec_backend_name(const struct exec *ex);
+/* The VMM call counts and trap records (vmm_trace.h). */
+struct vmm_trace *exec_vmm_trace(struct exec *ex);
 /* Print the translation statistics and VMM calls to f. */
 void exec_print_stats(const struct exec *ex, FILE *f);
 

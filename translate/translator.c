@@ -144,6 +144,15 @@ static enum decode_status model_check(const struct cpu_model *m, const struct x8
     return st;
 }
 
+/* Every instruction that is not SAFE starts with a call into the VMM's
+ * accounting (vmm_trace.c): the point where a trap-and-emulate VMM would take
+ * control. info: op | length << 16 | REP << 24. */
+static void gen_vmm_entry(struct tcx *t, const struct x86_insn *in)
+{
+    uint32_t info = (uint32_t)in->op | (uint32_t)in->len << 16 | (in->rep ? 1u << 24 : 0);
+    gen_helper(t, HELPER_vmm, 0, 0, 0, info);
+}
+
 /* Translate one decoded (or undecodable) instruction. */
 static void translate_insn(struct tcx *t, struct x86_insn *in, enum decode_status st)
 {
@@ -161,6 +170,8 @@ static void translate_insn(struct tcx *t, struct x86_insn *in, enum decode_statu
     } else if (st == DECODE_UD) {
         gen_raise(t, EXC_UD);
     } else {
+        if (x86_op_class(in->op) != CLASS_SAFE)
+            gen_vmm_entry(t, in);
         gen_table[in->op](t, in);
     }
 }
