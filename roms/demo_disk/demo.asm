@@ -6,7 +6,7 @@
 ; vmminfo), then a summary (summary). With a display it waits for a key
 ; between pages; it powers off through QEMU's isa-debug-exit device.
         cpu     686
-%include "x86_ops.inc"
+%include "x86_ops.inc"               ; generated: translate/x86_ops.inc
 
 EXIT_OK         equ     0               ; isa-debug-exit value: all as expected
 EXIT_FAILED     equ     1               ; a step's record differs from the expected
@@ -20,6 +20,8 @@ con_attr:       resd    1
 vmm_present:    resd    1
 cur_rec:        resd    1               ; the step record being filled
 cur_op:         resd    1               ; its op id
+cur_field:      resd    1               ; the trap-record field vmm_post reads
+cur_slot:       resd    1               ; where in the record it goes
 exc_armed:      resd    1               ; an exception is expected (exc_common)
 r0_esp:         resd    1               ; ring-0 ESP to resume at after ring 3 / v86
 pm_target:      resd    1
@@ -64,6 +66,8 @@ main:
         mov     cx, vars_end - VARS
         rep     stosb
         mov     byte [con_attr], ATTR_NORMAL
+        mov     dword [cur_field], VMM_TRAP_OP
+        mov     dword [cur_slot], REC_OP
         mov     [boot_from], dl
         mov     al, [BOOT_ADDR + DISK_CONFIG_FLAGS]
         and     al, DISK_FLAG_WAIT

@@ -24,19 +24,46 @@ walk_pm:
         call    ring3_run
         mov     eax, r3_popf
         call    ring3_run
-        mov     byte [exc_armed], 1
         mov     eax, r3_cli
-        call    ring3_run
-        mov     byte [exc_armed], 1
+        mov     ebx, ring3_run
+        call    faulting_step
         mov     eax, r3_mov_cr0
-        call    ring3_run
-        mov     byte [exc_armed], 1
+        call    faulting_step
         mov     eax, v86_int
-        call    v86_run
-        mov     byte [exc_armed], 1
+        mov     ebx, v86_run
+        call    faulting_step
         mov     eax, v86_iret
-        call    v86_run
+        call    faulting_step
         call    smc_step
+        ret
+
+; The trap-record fields a faulting step reads, one per run: cur_field, cur_slot
+fault_fields:
+        dd      VMM_TRAP_OP, REC_OP
+        dd      VMM_TRAP_OUTCOME, REC_OUTCOME
+        dd      VMM_TRAP_VECTOR, REC_VECTOR
+        dd      VMM_TRAP_ERROR, REC_ERROR
+FAULT_FIELDS    equ     4
+
+; faulting_step: run the step EAX with the runner EBX (ring3_run, v86_run)
+; once per field of fault_fields; the exception ends each run
+faulting_step:
+        pushad
+        mov     esi, fault_fields
+        mov     ecx, FAULT_FIELDS
+.run:   mov     edx, [esi]
+        mov     [cur_field], edx
+        mov     edx, [esi + 4]
+        mov     [cur_slot], edx
+        mov     byte [exc_armed], 1
+        push    eax
+        call    ebx
+        pop     eax
+        add     esi, 8
+        loop    .run
+        mov     dword [cur_field], VMM_TRAP_OP
+        mov     dword [cur_slot], REC_OP
+        popad
         ret
 
 ; ---- ring 3 (each ends with INT 30h or a #GP) ----
@@ -123,7 +150,7 @@ smc_step:
         mov     ecx, smc_template_len
         cld
         rep     movsb
-        mov     ax, VMM_STATS + 5
+        mov     ax, VMM_STAT_SMC
         call    vmm_read32
         mov     [smc_before], eax
         mov     ebx, SMC_PAGE
@@ -133,7 +160,7 @@ smc_step:
         mov     byte [SMC_PAGE + 1], 2
         call    ebx
         mov     [smc_second], eax
-        mov     ax, VMM_STATS + 5
+        mov     ax, VMM_STAT_SMC
         call    vmm_read32
         mov     [smc_after], eax
         ret
@@ -211,17 +238,17 @@ print_step:
         call    con_dec_width
         PUTS    ". "
         push    esi
-        add     esi, 4
+        add     esi, STEP_TITLE
         call    con_puts
         pop     esi
         PUTS    ": "
         call    print_outcome
-        cmp     byte [esi + 4 + STEP_TITLE_LEN], 0
+        cmp     byte [esi + STEP_LABEL], 0
         je      .line2
         COLOR   ATTR_NORMAL
         PUTS    ", "
         push    esi
-        add     esi, 4 + STEP_TITLE_LEN
+        add     esi, STEP_LABEL
         call    con_puts
         pop     esi
         PUTS    " "
@@ -243,30 +270,33 @@ print_step:
 print_outcome:
         cmp     byte [vmm_present], 0
         je      .guest
-        movzx   eax, word [esi]
+        movzx   eax, word [esi + STEP_OP]
         cmp     eax, [edi + REC_OP]
         jne     .other_op
         mov     eax, [edi + REC_AFTER]
         cmp     eax, [edi + REC_BEFORE]
         je      .not_counted
-        cmp     dword [edi + REC_OUTCOME], VMM_OUTCOME_REFLECTED
-        je      .reflected
-        cmp     dword [edi + REC_OUTCOME], 0
-        jne     .bad_outcome
+        mov     eax, [edi + REC_EXC_AFTER]
+        cmp     eax, [edi + REC_EXC_BEFORE]
+        jne     .exception
         COLOR   ATTR_GOOD
         PUTS    "emulated"
-        cmp     word [esi + 2], NO_EXCEPTION
+        cmp     word [esi + STEP_VECTOR], NO_EXCEPTION
         jne     .fail
         cmp     dword [edi + REC_GVEC], -1
         jne     .fail
         ret
-.reflected:
+.exception:
+        ; an exception was delivered: the trap record's outcome (read on a
+        ; run of its own) says whether the VMM reflected this instruction's
+        cmp     dword [edi + REC_OUTCOME], VMM_OUTCOME_REFLECTED
+        jne     .bad_outcome
         COLOR   ATTR_TRAP
         PUTS    "reflected as "
         mov     eax, [edi + REC_VECTOR]
         mov     edx, [edi + REC_ERROR]
         call    print_vector
-        movzx   eax, word [esi + 2]
+        movzx   eax, word [esi + STEP_VECTOR]
         cmp     eax, [edi + REC_VECTOR]
         jne     .fail
         cmp     eax, [edi + REC_GVEC]
@@ -291,7 +321,7 @@ print_outcome:
         jmp     .fail
 .bad_outcome:
         COLOR   ATTR_TRAP
-        PUTS    "unknown outcome "
+        PUTS    "an exception, but the VMM's outcome is "
         mov     eax, [edi + REC_OUTCOME]
         call    con_dec
         jmp     .fail
@@ -304,13 +334,13 @@ print_outcome:
         mov     edx, [edi + REC_GERR]
         call    print_vector
         PUTS    " seen by the guest's handler"
-        movzx   ecx, word [esi + 2]
+        movzx   ecx, word [esi + STEP_VECTOR]
         cmp     eax, ecx
         jne     .fail
         ret
 .ran:   COLOR   ATTR_GOOD
         PUTS    "ran without an exception"
-        cmp     word [esi + 2], NO_EXCEPTION
+        cmp     word [esi + STEP_VECTOR], NO_EXCEPTION
         jne     .fail
         ret
 .fail:  COLOR   ATTR_TRAP
@@ -318,38 +348,36 @@ print_outcome:
         inc     dword [failures]
         ret
 
-; print_record: "    SGDT, SENSITIVE: VMM calls of sgdt 0 -> 1, at 001B:000081F2"
-; and "    why: <reason>"
+; print_record: "     SGDT (sgdt), SENSITIVE: VMM calls 0 -> 1, exceptions 3 -> 3"
+; and "     why: <reason>"
 print_record:
         COLOR   ATTR_DIM
         PUTS    "     "
-        mov     eax, [edi + REC_OP]
+        movzx   eax, word [esi + STEP_OP]
         push    eax
         add     ax, VMM_STR_OP_NAME
         call    con_vmm_str
-        PUTS    ", "
-        mov     eax, [edi + REC_CLASS]
-        add     ax, VMM_STR_CLASS
-        call    con_vmm_str
-        PUTS    ": VMM calls of "
+        PUTS    " ("
         pop     eax
         push    eax
         add     ax, VMM_STR_MNEMONIC
         call    con_vmm_str
-        PUTS    " "
+        PUTS    "), "
+        mov     eax, [esi + STEP_CLASS]
+        add     ax, VMM_STR_CLASS
+        call    con_vmm_str
+        PUTS    ": VMM calls "
         mov     eax, [edi + REC_BEFORE]
         call    con_dec
         PUTS    " -> "
         mov     eax, [edi + REC_AFTER]
         call    con_dec
-        PUTS    ", at "
-        mov     eax, [edi + REC_CS]
-        mov     ecx, 4
-        call    con_hex
-        PUTS    ":"
-        mov     eax, [edi + REC_EIP]
-        mov     ecx, 8
-        call    con_hex
+        PUTS    ", exceptions "
+        mov     eax, [edi + REC_EXC_BEFORE]
+        call    con_dec
+        PUTS    " -> "
+        mov     eax, [edi + REC_EXC_AFTER]
+        call    con_dec
         PUTS    10, "     why: "
         pop     eax
         add     ax, VMM_STR_REASON

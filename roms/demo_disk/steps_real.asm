@@ -5,50 +5,57 @@
 
 STEP_TITLE_LEN  equ     40
 STEP_LABEL_LEN  equ     24
-STEP_ENTRY      equ     4 + STEP_TITLE_LEN + STEP_LABEL_LEN
+STEP_ENTRY      equ     STEP_TITLE + STEP_TITLE_LEN + STEP_LABEL_LEN
+STEP_OP         equ     0               ; a table entry: the op id (word)
+STEP_VECTOR     equ     2               ; the expected exception (word)
+STEP_CLASS      equ     4
+STEP_TITLE      equ     8
+STEP_LABEL      equ     STEP_TITLE + STEP_TITLE_LEN
 STEPS_PER_PAGE  equ     7
 NO_EXCEPTION    equ     0xFFFF
 
 %assign STEP_N 0
-; STEP name, op, expected exception vector (NO_EXCEPTION: emulated), "title",
-; "label of the value the instruction returned" ("": none)
-%macro STEP 5
+; STEP name, op, class, expected exception vector (NO_EXCEPTION: emulated),
+; "title", "label of the value the instruction returned" ("": none). The class
+; is x86_ops.def's, which the VMM's table is built from.
+%macro STEP 6
 S_%1    equ     STEP_N
 %define STEP_OP_S_%1 VMM_OP_%2
-        dw      VMM_OP_%2, %3
+        dw      VMM_OP_%2, %4
+        dd      VMM_CLASS_%3
 %%title:
-        db      %4
+        db      %5
         times   STEP_TITLE_LEN - ($ - %%title) db 0
 %%label:
-        db      %5
+        db      %6
         times   STEP_LABEL_LEN - ($ - %%label) db 0
 %assign STEP_N STEP_N + 1
 %endmacro
 
 step_table:
-STEP CLI_REAL, CLI, NO_EXCEPTION, "CLI in real mode", ""
-STEP STI_REAL, STI, NO_EXCEPTION, "STI in real mode", ""
-STEP PUSHF_REAL, PUSHF, NO_EXCEPTION, "PUSHF in real mode", "FLAGS pushed"
-STEP POPF_REAL, POPF, NO_EXCEPTION, "POPF in real mode", ""
-STEP OUT_REAL, OUT, NO_EXCEPTION, "OUT 70h (CMOS index 0: seconds)", ""
-STEP IN_REAL, IN, NO_EXCEPTION, "IN 71h (the RTC's seconds)", "read (BCD)"
-STEP INT_REAL, INT, NO_EXCEPTION, "INT 60h to the guest's own handler", ""
-STEP IRET_REAL, IRET, NO_EXCEPTION, "IRET back from it", ""
-STEP LGDT, LGDT, NO_EXCEPTION, "LGDT in real mode", ""
-STEP MOV_CR0, MOV_TO_CR, NO_EXCEPTION, "MOV CR0 setting PE", ""
-STEP JMP_FAR, JMP_FAR, NO_EXCEPTION, "far JMP into the 32-bit code segment", ""
-STEP MOV_DS, MOV_TO_SREG, NO_EXCEPTION, "MOV DS, a protected-mode selector", ""
-STEP CPUID0, CPUID, NO_EXCEPTION, "CPUID leaf 0 at ring 0", "max leaf"
-STEP RDTSC0, RDTSC, NO_EXCEPTION, "RDTSC at ring 0", "TSC, low 32 bits"
-STEP SGDT3, SGDT, NO_EXCEPTION, "SGDT at ring 3", "GDT base revealed"
-STEP SIDT3, SIDT, NO_EXCEPTION, "SIDT at ring 3", "IDT base revealed"
-STEP SMSW3, SMSW, NO_EXCEPTION, "SMSW at ring 3", "MSW revealed"
-STEP STR3, STR, NO_EXCEPTION, "STR at ring 3", "TR revealed"
-STEP POPF3, POPF, NO_EXCEPTION, "POPF setting IF at ring 3", "IF after it"
-STEP CLI3, CLI, 13, "CLI at ring 3", ""
-STEP MOV_CR3, MOV_TO_CR, 13, "MOV CR0 at ring 3", ""
-STEP INT_V86, INT, 13, "INT 21h in v86 mode with IOPL 0", ""
-STEP IRET_V86, IRET, 13, "IRET in v86 mode with IOPL 0", ""
+STEP CLI_REAL, CLI, PRIVILEGED, NO_EXCEPTION, "CLI in real mode", ""
+STEP STI_REAL, STI, PRIVILEGED, NO_EXCEPTION, "STI in real mode", ""
+STEP PUSHF_REAL, PUSHF, SENSITIVE, NO_EXCEPTION, "PUSHF in real mode", "FLAGS pushed"
+STEP POPF_REAL, POPF, SENSITIVE, NO_EXCEPTION, "POPF in real mode", ""
+STEP OUT_REAL, OUT, IO, NO_EXCEPTION, "OUT 70h (CMOS index 0: seconds)", ""
+STEP IN_REAL, IN, IO, NO_EXCEPTION, "IN 71h (the RTC's seconds)", "read (BCD)"
+STEP INT_REAL, INT, CONTROL, NO_EXCEPTION, "INT 60h to the guest's own handler", ""
+STEP IRET_REAL, IRET, CONTROL, NO_EXCEPTION, "IRET back from it", ""
+STEP LGDT, LGDT, PRIVILEGED, NO_EXCEPTION, "LGDT in real mode", ""
+STEP MOV_CR0, MOV_TO_CR, PRIVILEGED, NO_EXCEPTION, "MOV CR0 setting PE", ""
+STEP JMP_FAR, JMP_FAR, CONTROL, NO_EXCEPTION, "far JMP into the 32-bit code segment", ""
+STEP MOV_DS, MOV_TO_SREG, SENSITIVE, NO_EXCEPTION, "MOV DS, a protected-mode selector", ""
+STEP CPUID0, CPUID, SENSITIVE, NO_EXCEPTION, "CPUID leaf 0 at ring 0", "max leaf"
+STEP RDTSC0, RDTSC, SENSITIVE, NO_EXCEPTION, "RDTSC at ring 0", "TSC, low 32 bits"
+STEP SGDT3, SGDT, SENSITIVE, NO_EXCEPTION, "SGDT at ring 3", "GDT base revealed"
+STEP SIDT3, SIDT, SENSITIVE, NO_EXCEPTION, "SIDT at ring 3", "IDT base revealed"
+STEP SMSW3, SMSW, SENSITIVE, NO_EXCEPTION, "SMSW at ring 3", "MSW revealed"
+STEP STR3, STR, SENSITIVE, NO_EXCEPTION, "STR at ring 3", "TR revealed"
+STEP POPF3, POPF, SENSITIVE, NO_EXCEPTION, "POPF setting IF at ring 3", "IF after it"
+STEP CLI3, CLI, PRIVILEGED, 13, "CLI at ring 3", ""
+STEP MOV_CR3, MOV_TO_CR, PRIVILEGED, 13, "MOV CR0 at ring 3", ""
+STEP INT_V86, INT, CONTROL, 13, "INT 21h in v86 mode with IOPL 0", ""
+STEP IRET_V86, IRET, CONTROL, 13, "IRET in v86 mode with IOPL 0", ""
 STEP_COUNT      equ     STEP_N
 
 ; RECORD step: the address of a step's record

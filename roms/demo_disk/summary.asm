@@ -41,7 +41,7 @@ print_summary:
         call    con_dec_width
         PUTS    10
         inc     ebx
-        cmp     ebx, VMM_CLASS_COUNT
+        cmp     ebx, VMM_CLASS_CONTROL + 1
         jb      .class
         PUTS    "Translation:", 10
         xor     ebx, ebx

@@ -2,8 +2,12 @@
 ; index to 5D0h selects a value, a 32-bit read of 5D4h returns it (an 8-bit read:
 ; the next character of a string). Absent (another PC, an older trapdoor), reads
 ; return all ones. The step records of the walk-through are filled here: pre
-; reads an op's VMM call counter just before the instruction, post reads the
-; trap record of the VMM call just before it, then the counter again.
+; reads the op's VMM call counter and the exceptions delivered just before the
+; instruction; post reads one field of the trap record right after it, then
+; the counters again. One field only: a trap-record index describes the VMM
+; call before the OUT that selects it, and after the first read that call is
+; the info port's own IN. A step that must show more fields runs again for
+; each (steps_pm.asm), with cur_field and cur_slot naming the field.
 VMM_INDEX_PORT  equ     0x5D0
 VMM_DATA_PORT   equ     0x5D4
 VMM_CLASS_CALLS equ     0x0000                  ; + class
@@ -38,7 +42,11 @@ REC_ERROR       equ     32
 REC_GVEC        equ     36                      ; what the guest's handler saw
 REC_GERR        equ     40
 REC_VALUE       equ     44                      ; what the instruction returned
-REC_SIZE        equ     48
+REC_EXC_BEFORE  equ     48                      ; exceptions delivered before
+REC_EXC_AFTER   equ     52                      ; ... and after
+REC_SIZE        equ     64
+VMM_STAT_SMC    equ     VMM_STATS + 5
+VMM_STAT_EXCEPTIONS equ VMM_STATS + 9
 
 ; The routines for 16-bit (real and v86 mode) and 32-bit code: memory through
 ; SS, whose base is 0 in every mode the demo uses (a v86-mode exit nulls DS).
@@ -55,55 +63,51 @@ vmm_read%1:
         pop     edx
         ret
 
-; vmm_pre: start the record [cur_rec] for op [cur_op]
+; vmm_pre: start the record [cur_rec] for op [cur_op] (on a step's first run)
 vmm_pre%1:
+        cmp     dword [ss:cur_slot], REC_OP
+        jne     .done
         push    eax
         push    ebx
+        push    ecx
         mov     ebx, [ss:cur_rec]
-        mov     eax, -1
-        mov     [ss:ebx + REC_OP], eax
-        mov     [ss:ebx + REC_OUTCOME], eax
-        mov     [ss:ebx + REC_GVEC], eax
-        mov     [ss:ebx + REC_GERR], eax
-        mov     [ss:ebx + REC_VALUE], eax
+        mov     ecx, REC_SIZE / 4
+.clear: mov     dword [ss:ebx + ecx * 4 - 4], -1
+        dec     ecx
+        jnz     .clear
+        mov     ax, VMM_STAT_EXCEPTIONS
+        call    vmm_read%1
+        mov     [ss:ebx + REC_EXC_BEFORE], eax
         mov     ax, [ss:cur_op]
         add     ax, VMM_OP_CALLS
         call    vmm_read%1
         mov     [ss:ebx + REC_BEFORE], eax
+        pop     ecx
         pop     ebx
         pop     eax
-        ret
+.done:  ret
 
-; vmm_post: the trap record of the last VMM call, then the op's counter
+; vmm_post: trap-record field [cur_field] of the last VMM call into the record
+; at [cur_slot]; on a step's first run (the op), the counters after it
 vmm_post%1:
         push    eax
         push    ebx
+        push    ecx
         mov     ebx, [ss:cur_rec]
-        mov     ax, VMM_TRAP_OP
+        mov     ax, [ss:cur_field]
         call    vmm_read%1
-        mov     [ss:ebx + REC_OP], eax
-        mov     ax, VMM_TRAP_CLASS
-        call    vmm_read%1
-        mov     [ss:ebx + REC_CLASS], eax
-        mov     ax, VMM_TRAP_EIP
-        call    vmm_read%1
-        mov     [ss:ebx + REC_EIP], eax
-        mov     ax, VMM_TRAP_CS
-        call    vmm_read%1
-        mov     [ss:ebx + REC_CS], eax
-        mov     ax, VMM_TRAP_OUTCOME
-        call    vmm_read%1
-        mov     [ss:ebx + REC_OUTCOME], eax
-        mov     ax, VMM_TRAP_VECTOR
-        call    vmm_read%1
-        mov     [ss:ebx + REC_VECTOR], eax
-        mov     ax, VMM_TRAP_ERROR
-        call    vmm_read%1
-        mov     [ss:ebx + REC_ERROR], eax
+        mov     ecx, [ss:cur_slot]
+        mov     [ss:ebx + ecx], eax
+        cmp     ecx, REC_OP
+        jne     .done
         mov     ax, [ss:cur_op]
         add     ax, VMM_OP_CALLS
         call    vmm_read%1
         mov     [ss:ebx + REC_AFTER], eax
+        mov     ax, VMM_STAT_EXCEPTIONS
+        call    vmm_read%1
+        mov     [ss:ebx + REC_EXC_AFTER], eax
+.done:  pop     ecx
         pop     ebx
         pop     eax
         ret
