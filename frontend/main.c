@@ -1,26 +1,28 @@
-/* trapdoor's command-line entry point: parse options, load the BIOS image, build
- * the board, run it, and turn why it stopped into an exit status. The only
- * place that decides the process's exit status. */
+/* trapdoor's command-line entry point: parse options, load the BIOS image (or
+ * stage the built-in demo disk), build the board, run it, and turn why it
+ * stopped into an exit status. The only place that decides the process's exit
+ * status. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "demo_disk/demo_disk.h"
 #include "log.h"
 #include "machine.h"
 #include "options.h"
 #include "session.h"
 
-/* The demo ROM, assembled from roms/demo.asm and embedded by roms/demo_rom.S. */
-extern const uint8_t td_demo_rom[];
-extern const uint32_t td_demo_rom_size;
-
-static const char demo_rom_name[] = "built-in demo ROM";
+/* The demo's isa-debug-exit value for "every step as expected" (roms/demo_disk/
+ * demo.asm EXIT_OK), which the device turns into (0 << 1) | 1. */
+enum { DEMO_EXIT_OK_STATUS = 1 };
 
 /* Files and buffers a run owns, released by release(). */
 struct run_files {
@@ -29,6 +31,9 @@ struct run_files {
     FILE *serial_file;
     uint8_t *bios;
     size_t bios_size;
+    /* the demo disk: an anonymous in-memory file, and the path that opens it */
+    int demo_fd;
+    char demo_path[64];
 };
 
 /* Read at most MACHINE_BIOS_MAX bytes of path; machine_create checks the size
@@ -75,7 +80,36 @@ static FILE *open_output(const char *path, const char *what, char *err, size_t e
     return f;
 }
 
-/* Open the -D and -debugcon files and load the BIOS. */
+/* The demo disk as a 1.44 MB in-memory file (memfd): the embedded sectors with
+ * the configuration block's flags set, then zeros. The machine opens it by its
+ * /proc/self/fd path, with -snapshot, so the guest's writes stay in memory. */
+static bool stage_demo_disk(const struct options *o, struct run_files *rf, char *err,
+                            size_t errlen)
+{
+    uint8_t boot[512];
+    size_t magic_len = strlen(DEMO_DISK_MAGIC);
+
+    memcpy(boot, td_demo_disk, sizeof(boot));
+    if (memcmp(boot + DEMO_DISK_MAGIC_OFFSET, DEMO_DISK_MAGIC, magic_len) != 0) {
+        snprintf(err, errlen, "the built-in demo disk lacks its configuration block");
+        return false;
+    }
+    if (options_demo_waits(o))
+        boot[DEMO_DISK_FLAGS_OFFSET] |= DEMO_DISK_FLAG_WAIT;
+    rf->demo_fd = memfd_create("trapdoor-demo-disk", MFD_CLOEXEC);
+    if (rf->demo_fd < 0 || ftruncate(rf->demo_fd, DEMO_DISK_SIZE) != 0 ||
+        pwrite(rf->demo_fd, boot, sizeof(boot), 0) != (ssize_t)sizeof(boot) ||
+        pwrite(rf->demo_fd, td_demo_disk + sizeof(boot), td_demo_disk_size - sizeof(boot),
+               sizeof(boot)) != (ssize_t)(td_demo_disk_size - sizeof(boot))) {
+        snprintf(err, errlen, "cannot stage the built-in demo disk in memory: %s",
+                 strerror(errno));
+        return false;
+    }
+    snprintf(rf->demo_path, sizeof(rf->demo_path), "/proc/self/fd/%d", rf->demo_fd);
+    return true;
+}
+
+/* Open the -D and -debugcon files and load the BIOS (or the demo disk). */
 static bool acquire(const struct options *o, struct run_files *rf, char *err, size_t errlen)
 {
     if (o->log_path && !(rf->log_file = open_output(o->log_path, "log", err, errlen)))
@@ -88,6 +122,8 @@ static bool acquire(const struct options *o, struct run_files *rf, char *err, si
         return false;
     if (o->bios_path)
         return load_bios(o->bios_path, rf, err, errlen);
+    if (options_wants_demo(o))
+        return stage_demo_disk(o, rf, err, errlen);
     return true;
 }
 
@@ -99,6 +135,8 @@ static void release(struct run_files *rf)
         fclose(rf->debugcon_file);
     if (rf->serial_file)
         fclose(rf->serial_file);
+    if (rf->demo_fd >= 0)
+        close(rf->demo_fd);
     free(rf->bios);
 }
 
@@ -126,7 +164,9 @@ static enum machine_speed speed_of(const struct options *o)
     return o->speed == OPTIONS_SPEED_REAL ? MACHINE_SPEED_REAL : MACHINE_SPEED_MAX;
 }
 
-/* Firmware: -bios; else the trapdoor BIOS (NULL) for a disk boot; else the demo. */
+/* Firmware: -bios, else the trapdoor BIOS (NULL). The demo boots its disk as
+ * A:, read-only (-snapshot: there are no other images), and powers off through
+ * isa-debug-exit, added at its usual port unless the options placed it. */
 static void choose_bios(const struct options *o, const struct run_files *rf,
                         struct machine_config *cfg)
 {
@@ -134,13 +174,15 @@ static void choose_bios(const struct options *o, const struct run_files *rf,
         cfg->bios = rf->bios;
         cfg->bios_size = rf->bios_size;
         cfg->bios_name = o->bios_path;
-    } else if (options_wants_boot(o)) {
-        cfg->bios = NULL;
-        cfg->bios_name = "built-in trapdoor BIOS";
-    } else {
-        cfg->bios = td_demo_rom;
-        cfg->bios_size = td_demo_rom_size;
-        cfg->bios_name = demo_rom_name;
+        return;
+    }
+    cfg->bios = NULL;
+    cfg->bios_name = "built-in trapdoor BIOS";
+    if (options_wants_demo(o)) {
+        cfg->fda = rf->demo_path;
+        cfg->snapshot = true;
+        cfg->boot_order = "a";
+        cfg->debug_exit = true;
     }
 }
 
@@ -198,7 +240,7 @@ static struct machine_result run_with_input(struct machine *m)
     }
 }
 
-static int exit_status(const struct machine_result *r)
+static int exit_status(const struct options *o, const struct machine_result *r)
 {
     static const int statuses[] = {
         [MACHINE_STOP_HALTED] = OPTIONS_EXIT_HALTED,
@@ -207,6 +249,9 @@ static int exit_status(const struct machine_result *r)
         [MACHINE_STOP_TIME] = OPTIONS_EXIT_HALTED,
     };
 
+    if (r->stop == MACHINE_STOP_DEBUG_EXIT && options_wants_demo(o) &&
+        r->exit_code == DEMO_EXIT_OK_STATUS)
+        return 0;
     if (r->stop == MACHINE_STOP_DEBUG_EXIT)
         return r->exit_code;
     return statuses[r->stop];
@@ -256,12 +301,12 @@ static int run_machine(const struct options *o, struct run_files *rf, struct log
         machine_print_stats(m, log->out);
     machine_destroy(m);
     /* the user or the monitor quit: a normal end, as in QEMU */
-    return quit ? 0 : exit_status(&r);
+    return quit ? 0 : exit_status(o, &r);
 }
 
 static int run(const struct options *o)
 {
-    struct run_files rf = {0};
+    struct run_files rf = {.demo_fd = -1};
     struct log log;
     char err[512];
     int status = OPTIONS_EXIT_ERROR;

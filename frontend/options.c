@@ -456,6 +456,16 @@ bool options_wants_boot(const struct options *o)
     return o->fda || o->fdb || o->hda || o->hdb || o->cdrom || o->boot_order[0];
 }
 
+bool options_wants_demo(const struct options *o)
+{
+    return !o->bios_path && !options_wants_boot(o);
+}
+
+bool options_demo_waits(const struct options *o)
+{
+    return strcmp(o->session.display, "none") != 0;
+}
+
 static bool set_help(struct options *o, const char *arg, char *err, size_t errlen)
 {
     o->action = OPTIONS_HELP;
@@ -555,13 +565,17 @@ static const char usage_text[] =
     "Usage: trapdoor [options] [disk image]\n"
     "\n"
     "trapdoor is a pure-software x86 PC emulator. Given a disk image (or -boot) it\n"
-    "boots it with its own BIOS; with neither nor -bios it runs its built-in demo\n"
-    "ROM: a real-mode program that reports what it does on the debug console.\n"
+    "boots it with its own BIOS. With no image, -boot or -bios it boots its built-in\n"
+    "demo disk (read-only, as A:): a program that shows the machine and walks\n"
+    "through trap-and-emulate, executing sensitive and privileged instructions and\n"
+    "showing what the VMM did, on the screen and the debug console. With a display\n"
+    "it waits for a key between pages (30 s at most); it powers off through an\n"
+    "isa-debug-exit device it adds (exit status 0 when every step was as expected).\n"
     "\n"
     "Options (QEMU's vocabulary; -opt and --opt are the same):\n"
     "  -bios FILE        firmware image of 64, 128, 192 or 256 KiB, mapped to end at\n"
     "                    4 GiB and (its last 128 KiB at most) at 1 MiB (default:\n"
-    "                    the trapdoor BIOS when booting a disk, else the demo ROM)\n"
+    "                    the trapdoor BIOS)\n"
     "  -fda FILE, -fdb FILE\n"
     "                    floppy images A: and B: (160K, 180K, 320K, 360K, 720K,\n"
     "                    1.2M, 1.44M, 1.68M, 1.72M or 2.88M)\n"
@@ -606,9 +620,10 @@ static const char usage_text[] =
     "  --version         show the version and exit\n"
     "\n"
     "Exit status:\n"
-    "  %-5d the guest halted with interrupts disabled (HLT with IF=0): the demo\n"
-    "        ROM ends this way\n"
-    "  2V+1  the guest wrote V to the isa-debug-exit device\n"
+    "  %-5d the guest halted with interrupts disabled (HLT with IF=0), or the\n"
+    "        demo disk powered off with every step as expected\n"
+    "  2V+1  the guest wrote V to the isa-debug-exit device (the demo disk: 3\n"
+    "        when a step differed from what was expected)\n"
     "  %-5d bad option, unreadable or bad BIOS image, or machine setup failed\n"
     "  %-5d --max-insns instructions retired before the guest stopped\n"
     "  %-5d the guest halted with interrupts enabled, but no device on this\n"

@@ -58,7 +58,7 @@ enum {
 
 struct options {
     enum options_action action;
-    /* -bios FILE; NULL: the built-in demo ROM */
+    /* -bios FILE; NULL: the built-in trapdoor BIOS */
     const char *bios_path;
     /* -m, in bytes, a multiple of 4 KiB */
     uint32_t ram_size;
@@ -102,11 +102,16 @@ struct options {
     bool debugcon_given;
 };
 
-/* Does o ask for a PC boot (a disk image or -boot)? Then the default firmware
- * is the trapdoor BIOS rather than the demo ROM. */
+/* Does o ask for a PC boot (a disk image or -boot)? */
 bool options_wants_boot(const struct options *o);
 
-/* Fill o with the defaults (run the demo ROM, 128 MiB, debugcon on stdio). */
+/* Neither a boot nor -bios: boot the built-in demo disk. */
+bool options_wants_demo(const struct options *o);
+
+/* Does the demo wait for a key at the end of each page (a display shows it)? */
+bool options_demo_waits(const struct options *o);
+
+/* Fill o with the defaults (boot the demo disk, 128 MiB, debugcon on stdio). */
 void options_init(struct options *o);
 
 /* Parse argv[1..argc). Strings in o point into argv. Returns false with a message

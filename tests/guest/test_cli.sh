@@ -18,10 +18,11 @@ fail() {
     exit 1
 }
 
-# run ARGS...: run trapdoor, keep status, stdout and stderr; never reads stdin.
+# run ARGS...: run trapdoor, keep status, stdout and stderr; never reads stdin,
+# never opens a window (no $DISPLAY: the default display is none).
 run() {
     last_cmd=("$td" "$@")
-    timeout 60 "$td" "$@" >"$work/out" 2>"$work/err" </dev/null
+    timeout 60 env -u DISPLAY -u WAYLAND_DISPLAY "$td" "$@" >"$work/out" 2>"$work/err" </dev/null
     status=$?
     if grep -qE 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:' "$work/err"; then
         fail "sanitizer report"
@@ -54,9 +55,48 @@ ROM_EXIT_F4="B005E6F4F4"
 ROM_IDLE="FBF4"
 # jmp $
 ROM_LOOP="EBFE"
-# the demo retires well under a million instructions: a broken CPU that loops
-# stops at this budget (exit status 2) instead of at the timeout
+# the demo disk retires well under a million instructions: a broken CPU that
+# loops stops at this budget (exit status 2) instead of at the timeout
 DEMO_BUDGET=(--max-insns 10000000)
+
+# expect_demo_steps: the walk-through's outcomes as the VMM info port reported
+# them (roms/demo_disk/steps_*.asm), and no step that differed
+expect_demo_steps() {
+    local step
+    for step in "CLI in real mode: emulated" "STI in real mode: emulated" \
+                "PUSHF in real mode: emulated, FLAGS pushed 00000206" \
+                "OUT 70h (CMOS index 0: seconds): emulated" "INT 60h to the guest's own handler: emulated" \
+                "LGDT in real mode: emulated" "MOV CR0 setting PE: emulated" \
+                "far JMP into the 32-bit code segment: emulated" \
+                "SGDT at ring 3: emulated, GDT base revealed 00001000" \
+                "SIDT at ring 3: emulated, IDT base revealed 00001800" \
+                "SMSW at ring 3: emulated, MSW revealed 00000011" \
+                "STR at ring 3: emulated, TR revealed 00000038" \
+                "POPF setting IF at ring 3: emulated, IF after it 00000000" \
+                "CLI at ring 3: reflected as #GP(0000)" "MOV CR0 at ring 3: reflected as #GP(0000)" \
+                "INT 21h in v86 mode with IOPL 0: reflected as #GP(0000)" \
+                "IRET in v86 mode with IOPL 0: reflected as #GP(0000)"; do
+        expect_out "$step"
+    done
+    # the VMM's counters: the first SGDT of the run, one call; the ring-3 CLI
+    # one call and one exception delivered
+    expect_out "SGDT (sgdt), SENSITIVE: VMM calls 0 -> 1, exceptions"
+    grep -A1 -F "CLI at ring 3:" "$work/out" |
+        grep -qE 'CLI \(cli\), PRIVILEGED: VMM calls ([0-9]+) -> [0-9]+, exceptions' ||
+        fail "no VMM record line for the ring-3 CLI"
+    local cli_line
+    cli_line=$(grep -A1 -F "CLI at ring 3:" "$work/out" | tail -1)
+    [[ $cli_line =~ calls\ ([0-9]+)\ -\>\ ([0-9]+),\ exceptions\ ([0-9]+)\ -\>\ ([0-9]+) ]] ||
+        fail "unreadable VMM record line '$cli_line'"
+    (( BASH_REMATCH[2] == BASH_REMATCH[1] + 1 && BASH_REMATCH[4] == BASH_REMATCH[3] + 1 )) ||
+        fail "ring-3 CLI: expected one VMM call and one exception: '$cli_line'"
+    expect_out "why: clears IF: faults when CPL > IOPL"
+    grep -qE 'SMC invalidations [0-9]+ -> [1-9]' "$work/out" || fail "no SMC invalidation"
+    grep -qE '^  blocks translated +[1-9]' "$work/out" || fail "no translation statistics"
+    grep -qE '^  PRIVILEGED +[1-9]' "$work/out" || fail "no VMM calls by class"
+    expect_out "demo complete: every step did what was expected"
+    ! grep -qF "NOT AS EXPECTED" "$work/out" || fail "a step differed"
+}
 
 case_help() {
     run --help
@@ -95,25 +135,53 @@ case_bad_cpu() {
     expect_err "no-such-cpu"
 }
 
+# no arguments: the built-in demo disk, headless, powered off with status 0
 case_demo() {
-    run "${DEMO_BUDGET[@]}"
+    run
     expect_status 0
-    expect_out "trapdoor demo ROM"
-    expect_out "checks, all passed"
-    expect_err "guest halted with interrupts disabled"
+    expect_out "trapdoor demo disk"
+    expect_out " CPU      GenuineIntel"
+    expect_out " model    pentium-pro"
+    expect_out "floppy drives: 1 (A: type 4, 80 cylinders, 2 heads, 18 sectors)"
+    expect_out "usable"
+    expect_out "translated-code backend: "
+    expect_demo_steps
+    [[ ! -s $work/err ]] || fail "expected nothing on stderr"
+}
+
+case_demo_portable() {
+    TRAPDOOR_BACKEND=portable run "${DEMO_BUDGET[@]}"
+    expect_status 0
+    expect_out "translated-code backend: portable"
+    expect_demo_steps
+    run --backend portable -display none "${DEMO_BUDGET[@]}"
+    expect_status 0
+    expect_out "translated-code backend: portable"
 }
 
 case_demo_small_ram() {
     run -m 1 "${DEMO_BUDGET[@]}"
     expect_status 0
-    expect_out "checks, all passed"
+    expect_out "00000000-0009FBFF  usable"
+    expect_demo_steps
+}
+
+# the demo's exit status: a failing step is isa-debug-exit value 1 (status 3);
+# only its success becomes 0. With the device moved away, its write is lost
+# and the demo halts (status 0 too, as any HLT with IF=0).
+case_demo_exit() {
+    run -device isa-debug-exit,iobase=0x600 "${DEMO_BUDGET[@]}"
+    expect_status 0
+    expect_err "guest halted with interrupts disabled"
+    run --max-insns 20000
+    expect_status 2
 }
 
 case_debugcon_file() {
     run -debugcon "file:$work/con.txt" "${DEMO_BUDGET[@]}"
     expect_status 0
     expect_no_out
-    grep -qF "trapdoor demo ROM" "$work/con.txt" || fail "debugcon file lacks the banner"
+    grep -qF "trapdoor demo disk" "$work/con.txt" || fail "debugcon file lacks the banner"
 }
 
 case_debugcon_none() {
