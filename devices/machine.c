@@ -61,12 +61,20 @@ static bool check_bios(const struct machine_config *cfg, char *err, size_t errle
 static bool attach_bios(struct machine *m, const struct machine_config *cfg, size_t size,
                         char *err, size_t errlen)
 {
-    if (size != BIOS_IMAGE_SIZE || memcmp(m->bios_image, "TDBIOS", 6) != 0)
+    bool trapdoor = size == BIOS_IMAGE_SIZE && memcmp(m->bios_image, "TDBIOS", 6) == 0;
+
+    if (!trapdoor && cfg->kernel) {
+        snprintf(err, errlen, "-kernel needs the trapdoor BIOS, and '%s' is another firmware",
+                 cfg->bios_name ? cfg->bios_name : "(BIOS)");
+        return false;
+    }
+    if (!trapdoor)
         return true;
     struct bios_config bc = {
         .cpu = &m->cpu, .bus = m->bus, .io = m->io, .log = m->log,
         .ram_size = cfg->ram_size, .floppy = {m->fd[0], m->fd[1]},
         .disk = {m->hd[0], m->hd[1]}, .cdrom = m->cd, .boot_order = cfg->boot_order,
+        .kernel = cfg->kernel, .kernel_cmdline = cfg->kernel_cmdline,
     };
     m->bios = bios_create(&bc, m->bios_image, size, err, errlen);
     return m->bios != NULL;

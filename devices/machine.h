@@ -68,6 +68,9 @@ struct machine_config {
     bool snapshot;
     /* QEMU -boot order letters (a, c, d); NULL: a, then c, then d */
     const char *boot_order;
+    /* QEMU -kernel and -append: a Multiboot kernel the trapdoor BIOS loads and
+     * enters instead of booting a disk (NULL: none), and its arguments */
+    const char *kernel, *kernel_cmdline;
     /* where COM1's output goes; NULL: nowhere */
     FILE *serial;
     enum machine_speed speed;

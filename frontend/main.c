@@ -204,6 +204,8 @@ static struct machine_config make_config(const struct options *o, const struct r
         .cdrom = o->cdrom,
         .snapshot = o->snapshot,
         .boot_order = o->boot_order[0] ? o->boot_order : NULL,
+        .kernel = o->kernel,
+        .kernel_cmdline = o->kernel_cmdline,
         .serial = serial_stream(o, rf),
         .speed = speed_of(o),
     };

@@ -453,7 +453,19 @@ static bool parse_positional(struct options *o, const char *arg, char *err, size
 
 bool options_wants_boot(const struct options *o)
 {
-    return o->fda || o->fdb || o->hda || o->hdb || o->cdrom || o->boot_order[0];
+    return o->fda || o->fdb || o->hda || o->hdb || o->cdrom || o->boot_order[0] || o->kernel;
+}
+
+static bool parse_kernel(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->kernel = arg;
+    return true;
+}
+
+static bool parse_append(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->kernel_cmdline = arg;
+    return true;
 }
 
 bool options_wants_demo(const struct options *o)
@@ -512,6 +524,8 @@ static const struct option_spec option_specs[] = {
     {"hdb", true, parse_hdb},
     {"cdrom", true, parse_cdrom},
     {"boot", true, parse_boot},
+    {"kernel", true, parse_kernel},
+    {"append", true, parse_append},
     {"snapshot", false, set_snapshot},
     {"serial", true, parse_serial},
     {"display", true, parse_display},
@@ -557,6 +571,10 @@ bool options_parse(struct options *o, int argc, char **argv, char *err, size_t e
         if (!spec->parse(o, spec->has_arg ? argv[++i] : NULL, err, errlen))
             return false;
     }
+    if (o->action == OPTIONS_RUN && o->kernel_cmdline && !o->kernel) {
+        snprintf(err, errlen, "-append only works with -kernel");
+        return false;
+    }
     finish_display(o);
     return true;
 }
@@ -584,6 +602,9 @@ static const char usage_text[] =
     "  -cdrom FILE       ISO image (IDE secondary master; El Torito boot)\n"
     "  -boot ORDER       boot order: letters a (floppy), c (hard disk), d (CD-ROM),\n"
     "                    as in -boot cad or -boot order=cad (default: a, c, d)\n"
+    "  -kernel FILE      boot a Multiboot kernel (ELF32 or a.out kludge) in 32-bit\n"
+    "                    protected mode instead of a disk (trapdoor BIOS only)\n"
+    "  -append ARGS      the kernel's command line (after its path, as in GRUB)\n"
     "  -snapshot         keep writes to the disk images in memory\n"
     "  -serial DEV       COM1: stdio, file:PATH or none (default: none)\n"
     "  -display TYPE     sdl[,aspect=on|off][,scale=nearest|linear|integer]: a window\n"

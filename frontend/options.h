@@ -1,7 +1,7 @@
 /* Command-line options in QEMU's vocabulary (-bios, -m, -cpu, -debugcon, -device,
- * -d, -D, -fda, -fdb, -hda, -hdb, -cdrom, -boot, -snapshot, -serial, -display,
- * -nographic) and a positional disk image, parsed into a struct: no globals, no
- * exit(). */
+ * -d, -D, -fda, -fdb, -hda, -hdb, -cdrom, -boot, -kernel, -append, -snapshot,
+ * -serial, -display, -nographic) and a positional disk image, parsed into a
+ * struct: no globals, no exit(). */
 #ifndef TD_OPTIONS_H
 #define TD_OPTIONS_H
 
@@ -81,6 +81,8 @@ struct options {
     bool lockstep;
     /* disk images (NULL: none): -fda, -fdb, -hda, -hdb, -cdrom or positional */
     const char *fda, *fdb, *hda, *hdb, *cdrom;
+    /* -kernel FILE (a Multiboot kernel) and -append ARGS; NULL: not given */
+    const char *kernel, *kernel_cmdline;
     /* -snapshot: image writes stay in memory */
     bool snapshot;
     /* -boot: the order letters (a, c, d), "" when not given */
@@ -102,7 +104,7 @@ struct options {
     bool debugcon_given;
 };
 
-/* Does o ask for a PC boot (a disk image or -boot)? */
+/* Does o ask for a PC boot (a disk image, -boot or -kernel)? */
 bool options_wants_boot(const struct options *o);
 
 /* Neither a boot nor -bios: boot the built-in demo disk. */

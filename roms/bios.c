@@ -307,17 +307,21 @@ struct bios *bios_create(const struct bios_config *cfg, uint8_t *image, size_t s
         goto fail_free;
     }
     install_fonts(b, image);
+    if (!bios_multiboot_init(b, err, errlen))
+        goto fail_free;
     if (!ioports_register(cfg->io, BIOS_HC_PORT, 1, &hypercall_ops, b, "bios hypercall")) {
         snprintf(err, errlen, "port 0x%x for the BIOS hypercall is taken", BIOS_HC_PORT);
         goto fail_free;
     }
     return b;
 fail_free:
+    bios_multiboot_free(b);
     free(b);
     return NULL;
 }
 
 void bios_destroy(struct bios *b)
 {
+    bios_multiboot_free(b);
     free(b);
 }

@@ -27,13 +27,18 @@ struct bios_config {
     struct block *cdrom;
     /* QEMU -boot order: letters a (floppy), c (hard disk), d (CD-ROM) */
     const char *boot_order;
+    /* a Multiboot kernel to load and enter at INT 19h instead of booting a
+     * disk (NULL: none), and the text after its path on its command line */
+    const char *kernel;
+    const char *kernel_cmdline;
 };
 
 struct bios;
 
 /* Check the 64 KiB image (built from bios.asm), write the fonts into it (the
- * caller maps it afterwards), and register the hypercall port. NULL and a
- * message in err on a bad image, a port conflict or no memory. The config's
+ * caller maps it afterwards), read and check the Multiboot kernel if any, and
+ * register the hypercall port. NULL and a message in err on a bad image, a
+ * missing or unusable kernel, a port conflict or no memory. The config's
  * pointers must outlive the BIOS. */
 struct bios *bios_create(const struct bios_config *cfg, uint8_t *image, size_t size, char *err,
                          size_t errlen) __attribute__((warn_unused_result));

@@ -128,9 +128,14 @@ static void boot_message(struct bios *b, const char *name, const char *why)
 }
 
 /* Returns (through IRET) into the boot sector, or to boot_stub's INT 18h when
- * nothing could be booted. Devices the board does not have are passed over. */
+ * nothing could be booted. Devices the board does not have are passed over.
+ * With a Multiboot kernel it enters the kernel instead (bios_multiboot.c). */
 void bios_int19(struct bios *b)
 {
+    if (b->kernel) {
+        bios_multiboot_boot(b);
+        return;
+    }
     const char *order = b->cfg.boot_order && *b->cfg.boot_order ? b->cfg.boot_order : "acd";
 
     for (const char *p = order; *p; p++) {

@@ -11,6 +11,7 @@
 #include "cpu.h"
 #include "log.h"
 #include "mem.h"
+#include "multiboot.h"
 
 /* Offsets in the header at F000:0000 (bios.asm). */
 enum {
@@ -93,6 +94,12 @@ struct bios {
     bool cd_booted;
     /* tick count when a serial receive started waiting (INT 14h AH=02h) */
     uint32_t serial_wait_start;
+    /* the Multiboot kernel's file (NULL: none), how to load it, and its
+     * command line (the path, then the -append text) */
+    uint8_t *kernel;
+    size_t kernel_size;
+    struct mb_image mb;
+    char *mb_cmdline;
 };
 
 /* Guest memory at seg:off (real-mode addressing through the CPU's linear
@@ -234,6 +241,17 @@ void bios_disk_post(struct bios *b);
 void bios_kbd_post(struct bios *b);
 /* POST's timer part: PIT channel 0 at 18.2 Hz, RTC flags (bios_time.c). */
 void bios_time_post(struct bios *b);
+
+/* Read and check cfg.kernel (bios_multiboot.c): false with a message naming
+ * the file and the problem. Without a kernel, true and nothing to do. */
+bool bios_multiboot_init(struct bios *b, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+void bios_multiboot_free(struct bios *b);
+/* INT 19h with a kernel: load it, build the information area and enter it in
+ * 32-bit protected mode (Multiboot 3.2). */
+void bios_multiboot_boot(struct bios *b);
+/* Both A20 gates on or off, as INT 15h AX=2401h/2400h (bios_sys.c). */
+void bios_a20_set(struct bios *b, bool on);
 
 /* One RTC periodic interrupt for INT 15h AH=83h/86h waits (bios_sys.c). */
 void bios_wait_tick(struct bios *b);

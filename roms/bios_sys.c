@@ -34,7 +34,7 @@ void bios_int12(struct bios *b)
 
 /* ---------------------------------------------------------------- A20 */
 
-static void a20_set(struct bios *b, bool on)
+void bios_a20_set(struct bios *b, bool on)
 {
     uint8_t p92 = bios_in8(b, SYS_PORT92);
     /* both gates: the board ORs the 8042's output port with port 92h */
@@ -47,7 +47,7 @@ static void int15_a20(struct bios *b)
     switch (bios_lo(b, R_EAX)) {
     case 0x00:
     case 0x01:
-        a20_set(b, bios_lo(b, R_EAX) == 0x01);
+        bios_a20_set(b, bios_lo(b, R_EAX) == 0x01);
         bios_status(b, 0);
         break;
     case 0x02:

@@ -396,6 +396,86 @@ case_stats() {
     expect_err "no-such-dir/log.txt"
 }
 
+# hex32 N: the 4 bytes of N little-endian, as hex digits.
+hex32() { printf '%02x%02x%02x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) \
+    $(($1 >> 24 & 255)); }
+
+# make_kernel FILE FLAGS CHECKSUM [FIELDS...]: a multiboot header at offset 8
+# (after 8 zero bytes) with the given dwords, padded to 4 KiB.
+make_kernel() {
+    local f=$1 hex=0000000000000000$(hex32 0x1BADB002)
+    shift
+    for v in "$@"; do hex+=$(hex32 "$v"); done
+    printf "$(sed 's/\([0-9a-f][0-9a-f]\)/\\x\1/g' <<<"$hex")" >"$f"
+    truncate -s 4096 "$f"
+}
+
+# a header with address fields (flag bit 16) loading the file at ADDR with the
+# bss up to BSS_END (0: none)
+make_kludge_kernel() {
+    local addr=$(($2)) bss=$(($3))
+    make_kernel "$1" 0x10000 $((-(0x1BADB002 + 0x10000) & 0xFFFFFFFF)) \
+        $((addr + 8)) "$addr" 0 "$bss" $((addr + 40))
+}
+
+case_kernel_missing() {
+    run -kernel "$work/no-such-kernel.elf"
+    expect_status 1
+    expect_err "cannot open kernel '$work/no-such-kernel.elf'"
+}
+
+case_kernel_not_multiboot() {
+    head -c 16384 /dev/zero >"$work/zeros.bin"
+    run -kernel "$work/zeros.bin"
+    expect_status 1
+    expect_err "kernel '$work/zeros.bin': no multiboot header"
+    expect_err "first 8 KiB"
+}
+
+case_kernel_bad_checksum() {
+    make_kernel "$work/k.bin" 0 0x12345678
+    run -kernel "$work/k.bin"
+    expect_status 1
+    expect_err "bad multiboot header checksum"
+}
+
+case_kernel_not_elf() {
+    make_kernel "$work/k.bin" 0 $((-0x1BADB002 & 0xFFFFFFFF))
+    run -kernel "$work/k.bin"
+    expect_status 1
+    expect_err "not an ELF32 i386 executable, and the multiboot header has no address fields"
+}
+
+case_kernel_bad_segments() {
+    make_kludge_kernel "$work/k.bin" 0x2000000 0
+    run -kernel "$work/k.bin" -m 16
+    expect_status 1
+    expect_err "segment 02000000h-02000FFFh lies outside RAM"
+    make_kludge_kernel "$work/k.bin" 0x9F800 0
+    run -kernel "$work/k.bin"
+    expect_status 1
+    expect_err "segment 0009F800h-000A07FFh overlaps the 640 KiB-1 MiB hole"
+    make_kludge_kernel "$work/k.bin" 0x100000 0x1500000
+    run -kernel "$work/k.bin" -m 16
+    expect_status 1
+    expect_err "the kernel needs 20480 KiB, more than the 16384 KiB of RAM"
+}
+
+case_append_without_kernel() {
+    run -append "console=ttyS0"
+    expect_status 1
+    expect_err "-append only works with -kernel"
+}
+
+case_kernel_other_bios() {
+    make_rom "$work/hello.bin" "$ROM_HELLO"
+    make_kludge_kernel "$work/k.bin" 0x100000 0
+    run -bios "$work/hello.bin" -kernel "$work/k.bin"
+    expect_status 1
+    expect_err "-kernel needs the trapdoor BIOS, and '$work/hello.bin' is another firmware"
+    expect_no_out
+}
+
 if ! declare -F "case_${case_name//-/_}" >/dev/null; then
     echo "test_cli.sh: unknown case '$case_name'"
     exit 1

@@ -1,11 +1,17 @@
 #!/bin/sh
 # Runs one real-mode guest test program and judges it: the emulator must exit with
 # status 1 (the program wrote 0 to the debug-exit port: (0 << 1) | 1), print no
-# "FAIL" line and print the final "ok all" line.
-# usage: run_guest.sh EMULATOR PROGRAM.bin [extra emulator arguments...]
+# "FAIL" line and print the final "ok all" line. With --kernel the program is a
+# Multiboot kernel run with -kernel (on the trapdoor BIOS) instead of -bios.
+# usage: run_guest.sh [--kernel] EMULATOR PROGRAM.bin [extra emulator arguments...]
 set -u
+load=-bios
+if [ "${1:-}" = "--kernel" ]; then
+    load=-kernel
+    shift
+fi
 if [ $# -lt 2 ]; then
-    echo "usage: $0 EMULATOR PROGRAM.bin [args...]" >&2
+    echo "usage: $0 [--kernel] EMULATOR PROGRAM.bin [args...]" >&2
     exit 2
 fi
 emu=$1
@@ -13,7 +19,7 @@ bin=$2
 shift 2
 out=$(mktemp "${TMPDIR:-/tmp}/run_guest.XXXXXX") || exit 2
 trap 'rm -f "$out"' EXIT
-timeout "${GUEST_TIMEOUT:-50}" "$emu" -bios "$bin" -m 16 -debugcon stdio \
+timeout "${GUEST_TIMEOUT:-50}" "$emu" "$load" "$bin" -m 16 -debugcon stdio \
     -device isa-debug-exit,iobase=0xf4 "$@" > "$out" < /dev/null
 status=$?
 cat "$out"
