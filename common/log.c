@@ -16,7 +16,7 @@ static const struct log_item_desc log_items[] = {
     { "ioport", LOG_IOPORT, "trace each I/O port access" },
     { "int", LOG_INT, "show interrupts and exceptions" },
     { "exec", LOG_EXEC, "trace each block executed" },
-    { "trap", LOG_TRAP, "trace each VMM helper call (address, class, reason)" },
+    { "trap", LOG_TRAP, "log each VMM call: address, bytes, disassembly, class, outcome, reason" },
     { "unimp", LOG_UNIMP, "log unimplemented features and guest misbehaviour" },
     { "stats", LOG_STATS, "print VMM call and translation statistics at exit" },
 };

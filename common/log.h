@@ -15,7 +15,7 @@ enum log_item {
     LOG_IOPORT = 1u << 2,   /* each I/O port access */
     LOG_INT = 1u << 3,      /* interrupts and exceptions */
     LOG_EXEC = 1u << 4,     /* each block executed */
-    LOG_TRAP = 1u << 5,     /* each VMM helper call */
+    LOG_TRAP = 1u << 5,     /* each VMM call (translate/vmm_trace.c) */
     LOG_UNIMP = 1u << 6,    /* unimplemented or guest-misbehaviour notes */
     LOG_STATS = 1u << 7,    /* exit report: VMM calls and translation statistics */
 };
