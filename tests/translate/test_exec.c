@@ -313,6 +313,35 @@ static void test_external_interrupt(void **state)
     vm_free(vm);
 }
 
+/* An instruction breakpoint on the #DB handler's first instruction faults
+ * again before anything retires (SDM vol. 3 17.3.1.1: delivery clears RF), a
+ * guest livelock; exec_run must still come back once the budget is spent
+ * rather than hang the host (test_diff seed 5566 hung this way). */
+static void test_exception_livelock_bounded(void **state)
+{
+    (void)state;
+    struct vm *vm = vm_new(0);
+    static const uint8_t code[] = {0xF4};
+    put(vm, CODE, code, sizeof(code));
+    set_vector(vm, EXC_DB, CODE);
+    vm->cpu.dr[0] = CODE;
+    /* L0 with R/W0 = 00 (execute), LEN0 = 00 */
+    vm->cpu.dr[7] |= 1u;
+    cpu_update_mode(&vm->cpu);
+    /* the pushes wrap inside a stack segment away from the code and IVT */
+    cpu_load_seg_real(&vm->cpu, SEG_SS, 0x9000);
+    assert_int_equal(exec_run(vm->ex, 500), EXEC_BUDGET);
+    assert_int_equal(vm->cpu.icount, 0);
+    assert_int_equal(vm->cpu.eip, CODE);
+    assert_true(vm->cpu.stats.exceptions >= 500);
+    /* progress resets the count: with the breakpoint gone the HLT runs */
+    vm->cpu.dr[7] &= ~1u;
+    cpu_update_mode(&vm->cpu);
+    assert_int_equal(exec_run(vm->ex, 500), EXEC_HALTED);
+    assert_int_equal(vm->cpu.icount, 1);
+    vm_free(vm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_cache_bound),
         cmocka_unit_test(test_model_286_differences),
         cmocka_unit_test(test_external_interrupt),
+        cmocka_unit_test(test_exception_livelock_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
