@@ -21,7 +21,7 @@
 enum {
     DEFAULT_CACHE_SIZE = 32u << 20,
     DEFAULT_BLOCK_INSNS = 32,
-    MAX_TBS = 1u << 16,
+    MAX_TBS = EXEC_MAX_BLOCKS,
 };
 
 struct exec {
