@@ -80,6 +80,7 @@ static bool x64_create(struct backend_ctx *ctx, uint32_t code_bytes)
         return false;
     }
     st->a20_mask = 0;
+    st->code_limit = code_bytes;
     backend_tlb_flush(ctx);
     return true;
 }
@@ -254,6 +255,15 @@ static bool x64_compile(struct backend_ctx *ctx, struct tb *tb, const struct ir_
         return false;
     }
     place(x, st, hdr_rw);
+    /* the reserve lets a block be emitted before its size is known; only
+     * code_limit bytes of blocks may stay (flush and retry beyond) */
+    size_t used = jitmem_used(st->mem) - st->keep;
+    if (used > st->code_limit) {
+        jitmem_trim(st->mem, hdr_rw);
+        return false;
+    }
+    if (used > ctx->stats->cache_code_peak)
+        ctx->stats->cache_code_peak = used;
     struct x64_block hdr = {
         .entry = X64_HEADER + entry,
         .chain_entry = X64_HEADER,

@@ -77,6 +77,8 @@ struct x64_state {
     const uint8_t *epilogue;
     /* bytes of the trampolines, kept across flushes */
     size_t keep;
+    /* block code may use at most this much beyond keep (exec_config.cache_size) */
+    size_t code_limit;
     /* bus A20 mask the fast-path map was filled with */
     uint32_t a20_mask;
     struct xc *xc;

@@ -22,7 +22,7 @@
 enum {
     DEFAULT_CACHE_SIZE = 32u << 20,
     DEFAULT_BLOCK_INSNS = 32,
-    MAX_TBS = 1u << 16,
+    MAX_TBS = EXEC_MAX_BLOCKS,
 };
 
 struct exec {
@@ -356,6 +356,11 @@ enum exec_status exec_run_plain(struct exec *ex, uint64_t max_insns)
     sigjmp_buf jb;
     sigjmp_buf *volatile saved = cpu->exc_jmp;
     volatile uint64_t limit = cpu->icount + max_insns;
+    /* exceptions delivered since an instruction last retired: a guest that
+     * faults again in its handler before any instruction completes (an
+     * instruction breakpoint on the #DB handler, a data breakpoint on its
+     * vector) never moves icount, so it spends the budget instead */
+    volatile uint64_t stalled = 0, stall_icount = cpu->icount;
     volatile enum exec_status status = EXEC_BUDGET;
     cpu->exc_jmp = &jb;
     ex->ctx.icount_limit = limit;
@@ -370,8 +375,10 @@ enum exec_status exec_run_plain(struct exec *ex, uint64_t max_insns)
         vmm_trace_exception(ex->vmm, cpu->exc_vector, cpu->exc_error);
         cpu_deliver_interrupt(cpu, cpu->exc_vector, cpu->exc_error, cpu->eip);
         cpu->exc_depth = 0;
+        stalled = cpu->icount == stall_icount ? stalled + 1 : 1;
+        stall_icount = cpu->icount;
     }
-    while (cpu->icount < limit) {
+    while (cpu->icount < limit && stalled < max_insns) {
         if (cpu->exit_request) {
             cpu->exit_request = 0;
             status = EXEC_REQUEST;

@@ -33,11 +33,18 @@ struct exec_stats {
     uint64_t flushes;
     uint64_t flag_ops_removed;
     uint64_t blocks_executed;
+    /* the most blocks and bytes of block code the cache held at once (between
+     * flushes; bounded by EXEC_MAX_BLOCKS and exec_config.cache_size) */
+    uint64_t cache_blocks_peak;
+    uint64_t cache_code_peak;
     /* VMM helper calls, by helper id (cpu/helpers.def) */
     uint64_t helper_calls[128];
 };
 
 struct exec;
+
+/* Blocks the code cache holds before a flush-all. */
+enum { EXEC_MAX_BLOCKS = 1u << 16 };
 
 /* The backend used when none is named, and whether name is a backend. */
 const char *exec_default_backend(void);

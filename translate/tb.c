@@ -80,6 +80,8 @@ struct tb *tb_alloc(struct tb_cache *c)
     if (c->ntbs >= c->max_tbs)
         return NULL;
     struct tb *tb = &c->pool[c->ntbs++];
+    if (c->ntbs > c->stats->cache_blocks_peak)
+        c->stats->cache_blocks_peak = c->ntbs;
     memset(tb, 0, sizeof(*tb));
     tb->paddr[0] = tb->paddr[1] = TB_NO_PAGE;
     return tb;
@@ -92,6 +94,8 @@ void *tb_code_alloc(struct tb_cache *c, uint32_t n)
         return NULL;
     void *p = c->code + c->code_used;
     c->code_used += n;
+    if (c->code_used > c->stats->cache_code_peak)
+        c->stats->cache_code_peak = c->code_used;
     return p;
 }
 

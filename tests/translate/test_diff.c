@@ -1,11 +1,14 @@
 /* Differential test of the backends (DESIGN.md section 9, "diff"): random but
- * valid real-mode instruction streams (the project's decoder filters random
- * bytes), each ending in HLT, run from random register, flag and segment
- * values on the portable backend (the reference) and on the native one. Any
- * difference in the defined architectural state or in RAM fails and prints
- * the seed. Environment: TD_DIFF_INSNS (guest instructions to run, default
- * 1,000,000), TD_DIFF_SEED (first seed). Exit 77 (skip) without a native
- * backend. */
+ * valid instruction streams (the project's decoder filters random bytes), each
+ * ending in HLT, run from random register, flag and segment values on the
+ * portable backend (the reference) and on the native one. A 16-bit stream runs
+ * in real mode, in real mode with 4 GiB data limits and as a 16-bit protected-
+ * mode code segment; a 32-bit stream as a 32-bit one (SDM vol. 3 3.4.5). Each
+ * run starts from a CPU reset and each stream from zeroed RAM, so a seed
+ * reproduces alone. Any difference in the defined architectural state or in
+ * RAM fails and prints the seed. Environment: TD_DIFF_INSNS (guest
+ * instructions to run, default 1,000,000), TD_DIFF_SEED (first seed),
+ * TD_DIFF_PROGRESS (print each seed). Exit 77 (skip) without a native backend. */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +21,7 @@
 #include "cpu.h"
 #include "cpuid.h"
 #include "decode.h"
+#include "desc.h"
 #include "disasm.h"
 #include "exec.h"
 #include "ioport.h"
@@ -26,6 +30,12 @@ enum {
     RAM = 1u << 20,
     CODE = 0x0600,
     HALT_STUB = 0x0500,
+    GDT = 0x10000,
+    IDT = 0x11000,
+    /* GDT selectors: flat 32-bit code, 64 KiB 16-bit code, flat 32-bit data
+     * (also a 32-bit stack), 64 KiB data, expand-down data, read-only data */
+    SEL_CODE32 = 0x08, SEL_CODE16 = 0x10, SEL_FLAT = 0x18, SEL_DATA16 = 0x20,
+    SEL_DOWN = 0x28, SEL_RO = 0x30, GDT_ENTRIES = 7,
     MAX_STREAM = 2048,
     STREAM_INSNS = 200,
     RUNS_PER_STREAM = 24,
@@ -39,8 +49,13 @@ struct side {
     struct exec *ex;
 };
 
+/* How a run sets up the CPU. */
+enum run_mode { RUN_REAL, RUN_UNREAL, RUN_PM16, RUN_PM32 };
+
 struct stream {
     uint8_t bytes[MAX_STREAM];
+    /* decoded with a 32-bit default size: runs only as RUN_PM32 */
+    bool code32;
     unsigned len;
     unsigned ninsns;
     /* the last instruction before the final HLT that writes flags */
@@ -133,6 +148,7 @@ static bool is_prefix(uint8_t b)
 
 static void gen_stream(struct stream *s, uint64_t *rng)
 {
+    s->code32 = rng_next(rng) % 3 == 0;
     s->len = 0;
     s->ninsns = 0;
     s->last_flags_op = 0xFFFF;
@@ -150,7 +166,7 @@ static void gen_stream(struct stream *s, uint64_t *rng)
         /* register-register forms half the time: ModRM mod = 3 */
         if (at + 1 < 16 && (rng_next(rng) & 1))
             cand[at + 1] |= 0xC0;
-        if (x86_decode(cand, 16, CODE + s->len, false, &in) != DECODE_OK || excluded(&in))
+        if (x86_decode(cand, 16, CODE + s->len, s->code32, &in) != DECODE_OK || excluded(&in))
             continue;
         memcpy(s->bytes + s->len, cand, in.len);
         s->len += in.len;
@@ -179,7 +195,60 @@ static void side_free(struct side *sd)
     bus_destroy(sd->bus);
 }
 
-/* The code, the interrupt table (every vector to a HLT) and the HLT stub. */
+/* GDT entry i (SDM vol. 3 3.4.5): base, 20-bit limit, access rights with G/B. */
+static struct desc gdt_entry(unsigned i)
+{
+    static const struct {
+        uint32_t base, limit;
+        uint16_t ar;
+    } table[GDT_ENTRIES] = {
+        {0, 0, 0},
+        {0, 0xFFFFF, 0x9B | AR_B | AR_G},
+        {0, 0xFFFF, 0x9B},
+        {0, 0xFFFFF, 0x93 | AR_B | AR_G},
+        {0x20000, 0xFFFF, 0x93},
+        {0x30000, 0x0FFF, 0x97},
+        {0x40000, 0xFFFF, 0x91},
+    };
+    uint32_t base = table[i].base, limit = table[i].limit;
+    return (struct desc){
+        .lo = (limit & 0xFFFF) | (base << 16),
+        .hi = ((base >> 16) & 0xFF) | ((uint32_t)table[i].ar << 8) | (limit & 0xF0000) |
+              (base & 0xFF000000u),
+    };
+}
+
+/* The protected-mode tables: the GDT above and an IDT whose 256 interrupt
+ * gates (type 0Eh, SDM vol. 3 6.11) all lead to the HLT stub. */
+static void load_tables(struct side *sd)
+{
+    uint8_t gdt[GDT_ENTRIES * 8], idt[256 * 8];
+    for (unsigned i = 0; i < GDT_ENTRIES; i++) {
+        struct desc d = gdt_entry(i);
+        memcpy(gdt + 8 * i, &d.lo, 4);
+        memcpy(gdt + 8 * i + 4, &d.hi, 4);
+    }
+    for (unsigned v = 0; v < 256; v++) {
+        struct desc g = {.lo = (HALT_STUB & 0xFFFFu) | (SEL_CODE32 << 16),
+                         .hi = (HALT_STUB & 0xFFFF0000u) | 0x8E00u};
+        memcpy(idt + 8 * v, &g.lo, 4);
+        memcpy(idt + 8 * v + 4, &g.hi, 4);
+    }
+    (void)!bus_write_ram(sd->bus, GDT, gdt, sizeof(gdt));
+    (void)!bus_write_ram(sd->bus, IDT, idt, sizeof(idt));
+}
+
+/* Zeroed RAM at the start of each stream: no run sees an earlier stream's
+ * stores, so TD_DIFF_SEED reproduces a failure on its own. */
+static void clear_ram(struct side *sd)
+{
+    static const uint8_t zero[4096];
+    for (uint32_t p = 0; p < RAM; p += sizeof(zero))
+        (void)!bus_write_ram(sd->bus, p, zero, sizeof(zero));
+}
+
+/* The code, the interrupt table (every vector to a HLT), the HLT stub and the
+ * protected-mode tables. */
 static void load_code(struct side *sd, const struct stream *s)
 {
     uint8_t ivt[1024];
@@ -195,35 +264,86 @@ static void load_code(struct side *sd, const struct stream *s)
     if (!bus_read_ram(sd->bus, 0, cur, sizeof(ivt)) || memcmp(cur, ivt, sizeof(ivt)) != 0)
         (void)!bus_write_ram(sd->bus, 0, ivt, sizeof(ivt));
     (void)!bus_write_ram(sd->bus, HALT_STUB, &hlt, 1);
+    load_tables(sd);
 }
 
 struct start {
     uint32_t regs[R_COUNT];
     uint32_t flags;
     uint16_t sel[SEG_COUNT];
+    enum run_mode mode;
 };
 
-static void random_start(struct start *st, uint64_t *rng)
+/* A 16-bit stream's runs cycle through real, big-real and 16-bit protected
+ * mode; protected-mode selectors come from the GDT (null allowed for data). */
+static void random_start(struct start *st, const struct stream *s, unsigned run,
+                         uint64_t *rng)
 {
+    static const uint16_t data_sels[] = {0,        SEL_FLAT, SEL_FLAT, SEL_FLAT,
+                                         SEL_FLAT, SEL_DATA16, SEL_DOWN, SEL_RO};
+    static const uint16_t stack_sels[] = {SEL_FLAT, SEL_DATA16};
+    st->mode = s->code32 ? RUN_PM32 : (enum run_mode)(run % 3);
     for (int r = 0; r < R_COUNT; r++)
         st->regs[r] = (uint32_t)rng_next(rng);
     st->flags = (uint32_t)rng_next(rng) & (EFLAGS_ARITH | EFLAGS_DF);
-    for (int sg = 0; sg < SEG_COUNT; sg++)
-        st->sel[sg] = (uint16_t)rng_next(rng);
+    for (int sg = 0; sg < SEG_COUNT; sg++) {
+        uint64_t r = rng_next(rng);
+        if (st->mode < RUN_PM16)
+            st->sel[sg] = (uint16_t)r;
+        else if (sg == SEG_SS)
+            st->sel[sg] = stack_sels[r % 2];
+        else
+            st->sel[sg] = data_sels[r % 8];
+    }
+    /* flat segments with random 32-bit offsets fault at once: keep the
+     * registers within the first 128 KiB in most protected-mode runs */
+    if (st->mode >= RUN_PM16 && (rng_next(rng) & 3) != 0) {
+        for (int r = 0; r < R_COUNT; r++)
+            st->regs[r] &= 0x1FFFFu;
+    }
     /* keep SP away from the very top so pushes do not fault most of the time */
     if (rng_next(rng) & 1)
         st->regs[R_ESP] &= 0xFFFF0FFEu;
 }
 
+/* Protected mode at CPL 0 without paging: the segment caches as a load from
+ * the GDT would fill them. */
+static void set_start_pm(struct cpu *cpu, const struct start *st)
+{
+    cpu->cr[0] |= CR0_PE;
+    cpu->gdtr = (struct dtr){.base = GDT, .limit = GDT_ENTRIES * 8 - 1};
+    cpu->idtr = (struct dtr){.base = IDT, .limit = 256 * 8 - 1};
+    for (int sg = 0; sg < SEG_COUNT; sg++) {
+        uint16_t sel = sg == SEG_CS ? (st->mode == RUN_PM32 ? SEL_CODE32 : SEL_CODE16)
+                                    : st->sel[sg];
+        struct desc d = gdt_entry(sel >> 3);
+        if (sel == 0)
+            seg_load_null(cpu, sg, 0);
+        else
+            seg_from_desc(&cpu->seg[sg], sel, &d);
+    }
+}
+
 static void set_start(struct side *sd, const struct start *st)
 {
     struct cpu *cpu = &sd->cpu;
+    /* nothing a run left behind (CR0, DR7, IDTR, x87, MSRs) reaches the next */
+    cpu_reset(cpu);
     memcpy(cpu->regs, st->regs, sizeof(cpu->regs));
-    for (int sg = 0; sg < SEG_COUNT; sg++) {
-        if (sg != SEG_CS)
+    if (st->mode >= RUN_PM16) {
+        set_start_pm(cpu, st);
+    } else {
+        for (int sg = 0; sg < SEG_COUNT; sg++) {
+            if (sg == SEG_CS)
+                continue;
             cpu_load_seg_real(cpu, sg, st->sel[sg]);
+            /* big real mode: limits left at 4 GiB by an earlier protected-mode
+             * load (SDM vol. 3 20.1.1 addresses only the real-mode case) */
+            if (st->mode == RUN_UNREAL)
+                cpu->seg[sg].limit = 0xFFFFFFFFu;
+        }
+        cpu_load_seg_real(cpu, SEG_CS, 0);
     }
-    cpu_load_seg_real(cpu, SEG_CS, 0);
     cpu_set_eflags(cpu, st->flags | EFLAGS_FIXED1, 0xFFFFFFFFu);
     cpu->eip = CODE;
     cpu->halted = false;
@@ -233,7 +353,7 @@ static void set_start(struct side *sd, const struct start *st)
 
 static void print_stream_at(const struct stream *s, uint32_t base)
 {
-    struct disasm *dis = disasm_create(false);
+    struct disasm *dis = disasm_create(s->code32);
     unsigned at = 0;
     while (at < s->len) {
         char text[128];
@@ -281,7 +401,8 @@ static bool compare(struct side *a, struct side *b, const struct stream *s, uint
         ok = false;
     }
     for (int sg = 0; sg < SEG_COUNT; sg++) {
-        if (ca->seg[sg].sel != cb->seg[sg].sel || ca->seg[sg].base != cb->seg[sg].base) {
+        if (ca->seg[sg].sel != cb->seg[sg].sel || ca->seg[sg].base != cb->seg[sg].base ||
+            ca->seg[sg].limit != cb->seg[sg].limit || ca->seg[sg].ar != cb->seg[sg].ar) {
             fprintf(stderr, "  seg %d: %04x/%04x\n", sg, ca->seg[sg].sel, cb->seg[sg].sel);
             ok = false;
         }
@@ -364,7 +485,7 @@ int main(void)
     static struct stream s;
     uint64_t target = env_u64("TD_DIFF_INSNS", 1000000);
     uint64_t seed = env_u64("TD_DIFF_SEED", 1);
-    uint64_t done = 0, streams = 0;
+    uint64_t done = 0, streams = 0, per_mode[RUN_PM32 + 1] = {0};
     uint8_t *ra = malloc(RAM), *rb = malloc(RAM);
 
     if (!exec_backend_known("x86_64")) {
@@ -381,9 +502,11 @@ int main(void)
         if (getenv("TD_DIFF_PROGRESS"))
             fprintf(stderr, "seed %" PRIu64 "\n", seed);
         gen_stream(&s, &rng);
+        clear_ram(&sides[0]);
+        clear_ram(&sides[1]);
         for (unsigned run = 0; run < RUNS_PER_STREAM; run++) {
             struct start st;
-            random_start(&st, &rng);
+            random_start(&st, &s, run, &rng);
             for (int k = 0; k < 2; k++) {
                 load_code(&sides[k], &s);
                 set_start(&sides[k], &st);
@@ -396,19 +519,24 @@ int main(void)
             for (int k = 0; k < 2; k++) {
                 uint64_t before = sides[k].cpu.icount;
                 exec_run(sides[k].ex, 4 * STREAM_INSNS);
-                if (k == 1)
+                if (k == 1) {
                     done += sides[k].cpu.icount - before;
+                    per_mode[st.mode] += sides[k].cpu.icount - before;
+                }
             }
             if (!compare(&sides[0], &sides[1], &s, ra, rb)) {
-                fprintf(stderr, "test_diff: divergence with seed %" PRIu64 " run %u "
-                        "(TD_DIFF_SEED=%" PRIu64 " reproduces it); stream:\n", seed, run, seed);
+                fprintf(stderr, "test_diff: divergence with seed %" PRIu64 " run %u mode %d "
+                        "(TD_DIFF_SEED=%" PRIu64 " reproduces it); stream:\n", seed, run,
+                        (int)st.mode, seed);
                 print_stream(&s);
                 return 1;
             }
         }
     }
-    printf("test_diff: %" PRIu64 " streams, %" PRIu64 " guest instructions, no divergence\n",
-           streams, done);
+    printf("test_diff: %" PRIu64 " streams, %" PRIu64 " guest instructions (real %" PRIu64
+           ", big real %" PRIu64 ", 16-bit protected %" PRIu64 ", 32-bit protected %" PRIu64
+           "), no divergence\n", streams, done, per_mode[RUN_REAL], per_mode[RUN_UNREAL],
+           per_mode[RUN_PM16], per_mode[RUN_PM32]);
     side_free(&sides[0]);
     side_free(&sides[1]);
     free(ra);

@@ -313,6 +313,105 @@ static void test_external_interrupt(void **state)
     vm_free(vm);
 }
 
+/* An instruction breakpoint on the #DB handler's first instruction faults
+ * again before anything retires (SDM vol. 3 17.3.1.1: delivery clears RF), a
+ * guest livelock; exec_run must still come back once the budget is spent
+ * rather than hang the host (test_diff seed 5566 hung this way). */
+static void test_exception_livelock_bounded(void **state)
+{
+    (void)state;
+    struct vm *vm = vm_new(0);
+    static const uint8_t code[] = {0xF4};
+    put(vm, CODE, code, sizeof(code));
+    set_vector(vm, EXC_DB, CODE);
+    vm->cpu.dr[0] = CODE;
+    /* L0 with R/W0 = 00 (execute), LEN0 = 00 */
+    vm->cpu.dr[7] |= 1u;
+    cpu_update_mode(&vm->cpu);
+    /* the pushes wrap inside a stack segment away from the code and IVT */
+    cpu_load_seg_real(&vm->cpu, SEG_SS, 0x9000);
+    assert_int_equal(exec_run(vm->ex, 500), EXEC_BUDGET);
+    assert_int_equal(vm->cpu.icount, 0);
+    assert_int_equal(vm->cpu.eip, CODE);
+    assert_true(vm->cpu.stats.exceptions >= 500);
+    /* progress resets the count: with the breakpoint gone the HLT runs */
+    vm->cpu.dr[7] &= ~1u;
+    cpu_update_mode(&vm->cpu);
+    assert_int_equal(exec_run(vm->ex, 500), EXEC_HALTED);
+    assert_int_equal(vm->cpu.icount, 1);
+    vm_free(vm);
+}
+
+/* A guest that writes a new block (mov ax,i; add si,ax; ret) for every i into
+ * a 16 KiB ring and calls it: every block is new, and each pass over the ring
+ * rewrites code already translated (self-modifying code). */
+static void put_code_generator(struct vm *vm, uint16_t n)
+{
+    const uint8_t code[] = {
+        0x31, 0xF6,                   /* xor si,si */
+        0xBF, 0x00, 0x20,             /* mov di,2000h */
+        0x31, 0xC9,                   /* xor cx,cx */
+        /* loop: */
+        0xC6, 0x05, 0xB8,             /* mov byte [di],B8h (mov ax,imm16) */
+        0x89, 0x4D, 0x01,             /* mov [di+1],cx */
+        0xC7, 0x45, 0x03, 0x01, 0xC6, /* mov word [di+3],C601h (add si,ax) */
+        0xC6, 0x45, 0x05, 0xC3,       /* mov byte [di+5],C3h (ret) */
+        0xFF, 0xD7,                   /* call di */
+        0x83, 0xC7, 0x08,             /* add di,8 */
+        0x81, 0xFF, 0x00, 0x60,       /* cmp di,6000h */
+        0x72, 0x03,                   /* jb +3 */
+        0xBF, 0x00, 0x20,             /* mov di,2000h */
+        0x41,                         /* inc cx */
+        0x81, 0xF9, (uint8_t)n, (uint8_t)(n >> 8), /* cmp cx,n */
+        0x75, 0xDC,                   /* jne loop */
+        0xF4,
+    };
+    put(vm, CODE, code, sizeof(code));
+}
+
+/* The code cache stays within its bounds (bytes of block code and blocks)
+ * while the guest generates code without end, flushes many times, and the
+ * guest's sum of every i stays right. Small cache: the byte bound flushes. */
+static void test_cache_bound_generated_code(void **state)
+{
+    (void)state;
+    enum { N = 30000, CACHE = 64 * 1024 };
+    struct vm *vm = vm_new(CACHE);
+    put_code_generator(vm, N);
+    run_to_hlt(vm);
+    const struct exec_stats *st = exec_stats(vm->ex);
+    assert_int_equal(vm->cpu.regs[R_ESI] & 0xFFFF, (uint16_t)((uint32_t)N * (N - 1) / 2));
+    assert_int_equal(vm->cpu.regs[R_ECX] & 0xFFFF, N);
+    assert_true(st->blocks_translated > N);
+    assert_true(st->flushes > 1);
+    assert_true(st->cache_code_peak > CACHE / 2);
+    assert_true(st->cache_code_peak <= CACHE);
+    assert_true(st->cache_blocks_peak <= EXEC_MAX_BLOCKS);
+    vm_free(vm);
+}
+
+/* A cache large enough for 64 Ki blocks: the block-count bound is what
+ * flushes, and blocks live long enough for the ring's rewrites to hit them. */
+static void test_cache_block_bound(void **state)
+{
+    (void)state;
+    enum { N = 65000 };
+    struct vm *vm = vm_new(96u << 20);
+    put_code_generator(vm, N);
+    run_to_hlt(vm);
+    put_code_generator(vm, N);
+    vm->cpu.eip = CODE;
+    vm->cpu.halted = false;
+    run_to_hlt(vm);
+    const struct exec_stats *st = exec_stats(vm->ex);
+    assert_int_equal(vm->cpu.regs[R_ESI] & 0xFFFF, (uint16_t)((uint32_t)N * (N - 1) / 2));
+    assert_true(st->flushes >= 1);
+    assert_true(st->smc_invalidations > N / 2);
+    assert_int_equal(st->cache_blocks_peak, EXEC_MAX_BLOCKS);
+    assert_true(st->cache_code_peak <= 96u << 20);
+    vm_free(vm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +425,9 @@ int main(void)
         cmocka_unit_test(test_cache_bound),
         cmocka_unit_test(test_model_286_differences),
         cmocka_unit_test(test_external_interrupt),
+        cmocka_unit_test(test_exception_livelock_bounded),
+        cmocka_unit_test(test_cache_bound_generated_code),
+        cmocka_unit_test(test_cache_block_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
