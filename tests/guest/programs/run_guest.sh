@@ -3,6 +3,8 @@
 # status 1 (the program wrote 0 to the debug-exit port: (0 << 1) | 1), print no
 # "FAIL" line and print the final "ok all" line.
 # usage: run_guest.sh EMULATOR PROGRAM.bin [extra emulator arguments...]
+# $TRAPDOOR_WRAPPER (default: meson's $MESON_EXE_WRAPPER of a cross build, such
+# as qemu-aarch64) runs the emulator when it is a binary for another host.
 set -u
 if [ $# -lt 2 ]; then
     echo "usage: $0 EMULATOR PROGRAM.bin [args...]" >&2
@@ -13,7 +15,8 @@ bin=$2
 shift 2
 out=$(mktemp "${TMPDIR:-/tmp}/run_guest.XXXXXX") || exit 2
 trap 'rm -f "$out"' EXIT
-timeout "${GUEST_TIMEOUT:-50}" "$emu" -bios "$bin" -m 16 -debugcon stdio \
+# shellcheck disable=SC2086 # the wrapper is a command with arguments
+timeout "${GUEST_TIMEOUT:-50}" ${TRAPDOOR_WRAPPER-${MESON_EXE_WRAPPER:-}} "$emu" -bios "$bin" -m 16 -debugcon stdio \
     -device isa-debug-exit,iobase=0xf4 "$@" > "$out" < /dev/null
 status=$?
 cat "$out"
