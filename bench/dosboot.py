@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """DOS boot benchmark (docs/performance.md): host seconds from starting the
-emulator to the FreeDOS A:\\> prompt on its text screen. The screen is polled
-the same way on both emulators, through their monitor on a unix socket every
-POLL seconds: trapdoor's `screentext`, QEMU's `xp` of the text buffer at
-B8000h (even bytes are the characters). Prints the seconds, or a line saying
+emulator to the FreeDOS A:\\> prompt waiting for input: the last non-blank
+line of the text screen is A:\\> (AUTOEXEC.BAT's own A:\\>ECHO OFF does not
+count). The screen is polled the same way on both emulators, through their
+monitor on a unix socket every POLL seconds: trapdoor's `screentext`, QEMU's
+`xp` of the text buffer at B8000h (even bytes are the characters). Prints the seconds, or a line saying
 why there is no figure.
 Usage: dosboot.py trapdoor|qemu EMULATOR IMAGE [EXTRA_ARGS...]
 """
@@ -18,7 +19,8 @@ import time
 POLL = 0.01
 LIMIT = 120.0
 PROMPT = "A:\\>"
-XP_RE = re.compile(r"0x([0-9a-fA-F]{4})")
+# the dump lines only: QEMU's readline echoes the command, 0xb8000 included
+XP_RE = re.compile(r"^[0-9a-f]+:((?: 0x[0-9a-f]{4})+)", re.M)
 
 
 def command_line(kind, emu, image, sock, extra):
@@ -56,11 +58,17 @@ def ask(s, prompt, cmd):
     return buf.decode("latin-1")
 
 
-def screen(kind, s, prompt):
+def screen_lines(kind, s, prompt):
     if kind == "trapdoor":
-        return ask(s, prompt, "screentext")
-    words = XP_RE.findall(ask(s, prompt, "xp /2000hx 0xb8000"))
-    return "".join(chr(int(w, 16) & 0xFF) for w in words)
+        return ask(s, prompt, "screentext")[:-len(prompt)].splitlines()
+    dump = XP_RE.findall(ask(s, prompt, "xp /2000hx 0xb8000"))
+    text = "".join(chr(int(w, 16) & 0xFF) for line in dump for w in line.split())
+    return [text[i:i + 80] for i in range(0, len(text), 80)]
+
+
+def at_prompt(lines):
+    filled = [line.strip() for line in lines if line.strip()]
+    return bool(filled) and filled[-1] == PROMPT
 
 
 def main():
@@ -81,7 +89,7 @@ def main():
                 return 1
             ask(s, prompt, "")
             while time.monotonic() - start < LIMIT:
-                if PROMPT in screen(kind, s, prompt):
+                if at_prompt(screen_lines(kind, s, prompt)):
                     print(f"{time.monotonic() - start:.3f}")
                     return 0
                 time.sleep(POLL)

@@ -3,7 +3,7 @@
 ; FNSTSW AX, SAHF) choosing between two updates; loads and stores of qword
 ; and dword operands, FADD/FMUL/FDIV/FSQRT/FXCH. Deterministic (no
 ; transcendental instructions); bench/fpu.c is the same loop in C with long
-; double (the host's x87). About 26 guest instructions per iteration.
+; double (the host's x87). About 24 guest instructions per iteration.
         org     0
 TABLE   equ     0x1000
 

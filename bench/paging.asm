@@ -4,7 +4,7 @@
 ; linear address (xorshift32), so most accesses miss a small TLB. Every 64th
 ; iteration loads CR3, switching between two page directories that map the
 ; four tables in opposite orders (a process switch); every 16th does INVLPG
-; on the page just touched. About 22 guest instructions per iteration.
+; on the page just touched. About 20 guest instructions per iteration.
         org     0
 
 PD_A            equ     0x10000
