@@ -40,10 +40,8 @@ better() {
     echo "$1 $2" | awk '{ printf "%s %s\n", ($3 < $1 ? $3 : $1), ($4 < $2 ? $4 : $2) }'
 }
 
-# commands run by measure (/usr/bin/time): no shell functions
-td_cmd() { echo env TRAPDOOR_BACKEND="$1" "$td" -bios "$2" -m 16 -device isa-debug-exit,iobase=0xf4 -debugcon none; }
-qemu_cmd() { echo qemu-system-i386 -accel tcg -bios "$1" -m 16 -device isa-debug-exit,iobase=0xf4 \
-    -display none -nodefaults; }
+td_args=(-m 16 -device "isa-debug-exit,iobase=0xf4" -debugcon none)
+qemu_args=(-accel tcg -m 16 -device "isa-debug-exit,iobase=0xf4" -display none -nodefaults)
 
 ratio() {
     [[ $1 == - || $2 == - ]] && { echo -; return; }
@@ -61,9 +59,9 @@ for b in "${benches[@]}"; do
     declare -A best=([x86_64]=- [portable]=- [qemu]=- [native]=-)
     [[ -n ${native[$b]:-} ]] && ${native[$b]} -o "$work/${b}_native" "$here/$b.c" -lm
     for ((r = 0; r < rounds; r++)); do
-        best[x86_64]=$(better "${best[x86_64]}" "$(measure $(td_cmd x86_64 "$work/$b.bin"))")
-        best[portable]=$(better "${best[portable]}" "$(measure $(td_cmd portable "$work/$b.bin"))")
-        ((have_qemu)) && best[qemu]=$(better "${best[qemu]}" "$(measure $(qemu_cmd "$work/$b.bin"))")
+        best[x86_64]=$(better "${best[x86_64]}" "$(measure env TRAPDOOR_BACKEND=x86_64 "$td" -bios "$work/$b.bin" "${td_args[@]}")")
+        best[portable]=$(better "${best[portable]}" "$(measure env TRAPDOOR_BACKEND=portable "$td" -bios "$work/$b.bin" "${td_args[@]}")")
+        ((have_qemu)) && best[qemu]=$(better "${best[qemu]}" "$(measure qemu-system-i386 -bios "$work/$b.bin" "${qemu_args[@]}")")
         [[ -n ${native[$b]:-} ]] &&
             best[native]=$(better "${best[native]}" "$(measure "$work/${b}_native" "${iters[$b]}")")
     done
@@ -122,7 +120,7 @@ if [[ $parts == *" callgrind "* ]] && command -v valgrind >/dev/null; then
         local out
         out=$(TRAPDOOR_BACKEND="$1" valgrind --tool=callgrind --smc-check=all \
             --callgrind-out-file="$work/cg.out" \
-            "$td" -bios "$2" -m 16 -device isa-debug-exit,iobase=0xf4 -debugcon none -d stats 2>&1 || true)
+            "$td" -bios "$2" "${td_args[@]}" -d stats 2>&1 || true)
         echo "$(echo "$out" | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p')" \
             "$(echo "$out" | sed -n 's/.*guest instructions *\([0-9]*\).*/\1/p' | tail -1)"
     }
