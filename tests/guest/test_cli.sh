@@ -2,8 +2,11 @@
 # Command-line tests of the trapdoor binary: usage: test_cli.sh TRAPDOOR CASE.
 # Each case runs trapdoor and checks its exit status, stdout and stderr. Tiny
 # BIOS images are built here: 64 KiB of HLT with a few bytes at the reset vector.
+# $TRAPDOOR_WRAPPER (default: meson's $MESON_EXE_WRAPPER of a cross build, such
+# as qemu-aarch64) runs trapdoor when it is a binary for another host.
 set -uo pipefail
 
+read -r -a wrapper <<<"${TRAPDOOR_WRAPPER-${MESON_EXE_WRAPPER:-}}"
 td=$1
 case_name=$2
 work=$(mktemp -d)
@@ -22,7 +25,7 @@ fail() {
 # never opens a window (no $DISPLAY: the default display is none).
 run() {
     last_cmd=("$td" "$@")
-    timeout 60 env -u DISPLAY -u WAYLAND_DISPLAY "$td" "$@" >"$work/out" 2>"$work/err" </dev/null
+    timeout 60 env -u DISPLAY -u WAYLAND_DISPLAY "${wrapper[@]}" "$td" "$@" >"$work/out" 2>"$work/err" </dev/null
     status=$?
     if grep -qE 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:' "$work/err"; then
         fail "sanitizer report"

@@ -4,6 +4,8 @@
 # "FAIL" line and print the final "ok all" line. With --kernel the program is a
 # Multiboot kernel run with -kernel (on the trapdoor BIOS) instead of -bios.
 # usage: run_guest.sh [--kernel] EMULATOR PROGRAM.bin [extra emulator arguments...]
+# $TRAPDOOR_WRAPPER (default: meson's $MESON_EXE_WRAPPER of a cross build, such
+# as qemu-aarch64) runs the emulator when it is a binary for another host.
 set -u
 load=-bios
 if [ "${1:-}" = "--kernel" ]; then
@@ -19,7 +21,8 @@ bin=$2
 shift 2
 out=$(mktemp "${TMPDIR:-/tmp}/run_guest.XXXXXX") || exit 2
 trap 'rm -f "$out"' EXIT
-timeout "${GUEST_TIMEOUT:-50}" "$emu" "$load" "$bin" -m 16 -debugcon stdio \
+# shellcheck disable=SC2086 # the wrapper is a command with arguments
+timeout "${GUEST_TIMEOUT:-50}" ${TRAPDOOR_WRAPPER-${MESON_EXE_WRAPPER:-}} "$emu" "$load" "$bin" -m 16 -debugcon stdio \
     -device isa-debug-exit,iobase=0xf4 "$@" > "$out" < /dev/null
 status=$?
 cat "$out"
