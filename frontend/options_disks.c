@@ -1,12 +1,12 @@
 /* Disk and boot options in QEMU's vocabulary (qemu-options.hx): -fda/-fdb,
  * -hda/-hdb, -cdrom, positional images by size and suffix, -boot, -snapshot,
  * -kernel/-append (Multiboot). */
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <ctype.h>
-#include <stdio.h>
 
 #include "options.h"
 #include "options_spec.h"
