@@ -1,5 +1,6 @@
 /* Raw disk images (block.h): whole 512-byte sectors through pread/pwrite, with an
- * optional in-memory copy-on-write overlay so a -snapshot run never writes the file.
+ * optional in-memory copy-on-write overlay so a -snapshot run never writes the file;
+ * or an image held in memory (block_open_memory), behind the same contract.
  *
  * No torn sectors if trapdoor is killed: every write is one pwrite of whole,
  * 512-byte-aligned sectors. Linux copies a write into the page cache page by page
@@ -46,8 +47,21 @@ struct overlay {
     size_t pool_cap;
 };
 
+/* Where the sectors live: a host file or a memory buffer. Offsets and lengths
+ * are whole sectors, in range. */
+struct block_backend {
+    bool (*read)(struct block *b, uint8_t *buf, size_t len, uint64_t offset);
+    bool (*write)(struct block *b, const uint8_t *buf, size_t len, uint64_t offset);
+    bool (*flush)(struct block *b);
+    void (*close)(struct block *b);
+};
+
 struct block {
+    const struct block_backend *ops;
+    /* the host file (file backend) */
     int fd;
+    /* the image (memory backend) */
+    uint8_t *mem;
     bool read_only;
     bool snapshot;
     uint64_t size;
@@ -56,6 +70,8 @@ struct block {
     /* enum block_warn bits already reported */
     unsigned warned;
 };
+
+static const struct block_backend file_backend, memory_backend;
 
 static void block_warn_once(struct block *b, enum block_warn kind, const char *what, int err)
 {
@@ -218,6 +234,7 @@ struct block *block_open(const char *path, bool snapshot, char *err, size_t errl
         snprintf(err, errlen, "%s: out of memory", path);
         goto fail_alloc;
     }
+    b->ops = &file_backend;
     b->snapshot = snapshot;
     b->fd = block_open_fd(path, snapshot, &b->read_only);
     if (b->fd < 0) {
@@ -239,11 +256,37 @@ fail_alloc:
     return NULL;
 }
 
+struct block *block_open_memory(const uint8_t *data, size_t size, bool read_only,
+                                const char *name, char *err, size_t errlen)
+{
+    struct block *b;
+
+    if (size == 0 || size % BLOCK_SECTOR != 0) {
+        snprintf(err, errlen, "%s: size %zu bytes is not a whole number of %d-byte sectors",
+                 name, size, BLOCK_SECTOR);
+        return NULL;
+    }
+    b = calloc(1, sizeof(*b));
+    if (!b || !(b->path = strdup(name)) || !(b->mem = malloc(size))) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        if (b)
+            free(b->path);
+        free(b);
+        return NULL;
+    }
+    memcpy(b->mem, data, size);
+    b->ops = &memory_backend;
+    b->fd = -1;
+    b->read_only = read_only;
+    b->size = size;
+    return b;
+}
+
 void block_close(struct block *b)
 {
     if (!b)
         return;
-    close(b->fd);
+    b->ops->close(b);
     overlay_free(&b->ov);
     free(b->path);
     free(b);
@@ -315,7 +358,7 @@ bool block_read(struct block *b, uint64_t lba, unsigned count, void *buf)
 
     if (!block_in_range(b, lba, count))
         return false;
-    if (!block_pread_all(b, out, (size_t)count * BLOCK_SECTOR, lba * BLOCK_SECTOR))
+    if (!b->ops->read(b, out, (size_t)count * BLOCK_SECTOR, lba * BLOCK_SECTOR))
         return false;
     for (unsigned i = 0; i < count && b->ov.used; i++) {
         const uint8_t *sector = overlay_find(&b->ov, lba + i);
@@ -337,7 +380,7 @@ bool block_write(struct block *b, uint64_t lba, unsigned count, const void *buf)
         return false;
     }
     if (!b->snapshot)
-        return block_pwrite_all(b, in, (size_t)count * BLOCK_SECTOR, lba * BLOCK_SECTOR);
+        return b->ops->write(b, in, (size_t)count * BLOCK_SECTOR, lba * BLOCK_SECTOR);
     for (unsigned i = 0; i < count; i++) {
         if (!overlay_write(&b->ov, lba + i, in + (size_t)i * BLOCK_SECTOR)) {
             block_warn_once(b, BLOCK_WARN_MEMORY, "snapshot overlay", ENOMEM);
@@ -351,6 +394,11 @@ bool block_flush(struct block *b)
 {
     if (b->read_only || b->snapshot)
         return true;
+    return b->ops->flush(b);
+}
+
+static bool file_flush(struct block *b)
+{
     while (fdatasync(b->fd) != 0) {
         if (errno != EINTR) {
             block_warn_once(b, BLOCK_WARN_FLUSH, "flush (fdatasync) failed", errno);
@@ -359,3 +407,46 @@ bool block_flush(struct block *b)
     }
     return true;
 }
+
+static void file_close(struct block *b)
+{
+    close(b->fd);
+}
+
+static const struct block_backend file_backend = {
+    .read = block_pread_all,
+    .write = block_pwrite_all,
+    .flush = file_flush,
+    .close = file_close,
+};
+
+/* ---- memory backend: writes change the buffer, nothing to flush ---- */
+
+static bool memory_read(struct block *b, uint8_t *buf, size_t len, uint64_t offset)
+{
+    memcpy(buf, b->mem + offset, len);
+    return true;
+}
+
+static bool memory_write(struct block *b, const uint8_t *buf, size_t len, uint64_t offset)
+{
+    memcpy(b->mem + offset, buf, len);
+    return true;
+}
+
+static bool memory_flush(struct block *b)
+{
+    return true;
+}
+
+static void memory_close(struct block *b)
+{
+    free(b->mem);
+}
+
+static const struct block_backend memory_backend = {
+    .read = memory_read,
+    .write = memory_write,
+    .flush = memory_flush,
+    .close = memory_close,
+};

@@ -1,5 +1,6 @@
 /* Disk images: raw files read and written by sector, read-only when the file
- * is, or with writes kept in an in-memory copy-on-write overlay (-snapshot). */
+ * is, or with writes kept in an in-memory copy-on-write overlay (-snapshot);
+ * or images held in memory. */
 #ifndef TD_BLOCK_H
 #define TD_BLOCK_H
 
@@ -16,6 +17,13 @@ struct block;
  * and a message naming the file and the problem in err: missing, unreadable,
  * empty, or a size that is not a multiple of 512 bytes. */
 struct block *block_open(const char *path, bool snapshot, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+/* An image held in memory: a copy of size bytes of data (the caller's buffer
+ * is not kept), named name in messages and by block_path. Writes change the
+ * copy (false when read_only); flush does nothing. Returns NULL and a message
+ * in err when size is 0 or not a multiple of 512 bytes, or out of memory. */
+struct block *block_open_memory(const uint8_t *data, size_t size, bool read_only,
+                                const char *name, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 void block_close(struct block *b);
 

@@ -299,10 +299,21 @@ static bool open_image(const char *path, bool snapshot, struct block **out, char
     return *out != NULL;
 }
 
+/* Floppy A: from memory (fda_data) or a file. */
+static bool open_floppy_a(struct machine *m, const struct machine_config *cfg, char *err,
+                          size_t errlen)
+{
+    if (!cfg->fda_data)
+        return open_image(cfg->fda, cfg->snapshot, &m->fd[0], err, errlen);
+    m->fd[0] = block_open_memory(cfg->fda_data, cfg->fda_size, false, "in-memory A: image",
+                                 err, errlen);
+    return m->fd[0] != NULL;
+}
+
 static bool open_images(struct machine *m, const struct machine_config *cfg, char *err,
                         size_t errlen)
 {
-    return open_image(cfg->fda, cfg->snapshot, &m->fd[0], err, errlen) &&
+    return open_floppy_a(m, cfg, err, errlen) &&
            open_image(cfg->fdb, cfg->snapshot, &m->fd[1], err, errlen) &&
            open_image(cfg->hda, cfg->snapshot, &m->hd[0], err, errlen) &&
            open_image(cfg->hdb, cfg->snapshot, &m->hd[1], err, errlen) &&

@@ -64,6 +64,10 @@ struct machine_config {
     /* disk image files (NULL: none): floppies A: and B:, IDE primary master
      * and slave, CD-ROM (ISO) as secondary master */
     const char *fda, *fdb, *hda, *hdb, *cdrom;
+    /* floppy A: held in memory instead of the fda file (NULL: none): fda_size
+     * bytes, copied; the guest's writes change only the copy */
+    const uint8_t *fda_data;
+    size_t fda_size;
     /* writes to the images stay in memory */
     bool snapshot;
     /* QEMU -boot order letters (a, c, d); NULL: a, then c, then d */

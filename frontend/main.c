@@ -3,13 +3,11 @@
  * stopped into an exit status. The only place that decides the process's exit
  * status. */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,9 +29,8 @@ struct run_files {
     FILE *serial_file;
     uint8_t *bios;
     size_t bios_size;
-    /* the demo disk: an anonymous in-memory file, and the path that opens it */
-    int demo_fd;
-    char demo_path[64];
+    /* the demo disk image (DEMO_DISK_SIZE bytes) */
+    uint8_t *demo;
 };
 
 /* Read at most MACHINE_BIOS_MAX bytes of path; machine_create checks the size
@@ -80,32 +77,27 @@ static FILE *open_output(const char *path, const char *what, char *err, size_t e
     return f;
 }
 
-/* The demo disk as a 1.44 MB in-memory file (memfd): the embedded sectors with
- * the configuration block's flags set, then zeros. The machine opens it by its
- * /proc/self/fd path, with -snapshot, so the guest's writes stay in memory. */
+/* The demo disk as a 1.44 MB floppy image in memory: the embedded sectors
+ * with the configuration block's flags set, then zeros. The board copies it
+ * into an in-memory block device, so the guest's writes stay in memory. */
 static bool stage_demo_disk(const struct options *o, struct run_files *rf, char *err,
                             size_t errlen)
 {
-    uint8_t boot[512];
     size_t magic_len = strlen(DEMO_DISK_MAGIC);
 
-    memcpy(boot, td_demo_disk, sizeof(boot));
-    if (memcmp(boot + DEMO_DISK_MAGIC_OFFSET, DEMO_DISK_MAGIC, magic_len) != 0) {
+    if (td_demo_disk_size > DEMO_DISK_SIZE ||
+        memcmp(td_demo_disk + DEMO_DISK_MAGIC_OFFSET, DEMO_DISK_MAGIC, magic_len) != 0) {
         snprintf(err, errlen, "the built-in demo disk lacks its configuration block");
         return false;
     }
-    if (options_demo_waits(o))
-        boot[DEMO_DISK_FLAGS_OFFSET] |= DEMO_DISK_FLAG_WAIT;
-    rf->demo_fd = memfd_create("trapdoor-demo-disk", MFD_CLOEXEC);
-    if (rf->demo_fd < 0 || ftruncate(rf->demo_fd, DEMO_DISK_SIZE) != 0 ||
-        pwrite(rf->demo_fd, boot, sizeof(boot), 0) != (ssize_t)sizeof(boot) ||
-        pwrite(rf->demo_fd, td_demo_disk + sizeof(boot), td_demo_disk_size - sizeof(boot),
-               sizeof(boot)) != (ssize_t)(td_demo_disk_size - sizeof(boot))) {
-        snprintf(err, errlen, "cannot stage the built-in demo disk in memory: %s",
-                 strerror(errno));
+    rf->demo = calloc(1, DEMO_DISK_SIZE);
+    if (!rf->demo) {
+        snprintf(err, errlen, "cannot stage the built-in demo disk in memory: out of memory");
         return false;
     }
-    snprintf(rf->demo_path, sizeof(rf->demo_path), "/proc/self/fd/%d", rf->demo_fd);
+    memcpy(rf->demo, td_demo_disk, td_demo_disk_size);
+    if (options_demo_waits(o))
+        rf->demo[DEMO_DISK_FLAGS_OFFSET] |= DEMO_DISK_FLAG_WAIT;
     return true;
 }
 
@@ -135,8 +127,7 @@ static void release(struct run_files *rf)
         fclose(rf->debugcon_file);
     if (rf->serial_file)
         fclose(rf->serial_file);
-    if (rf->demo_fd >= 0)
-        close(rf->demo_fd);
+    free(rf->demo);
     free(rf->bios);
 }
 
@@ -165,7 +156,7 @@ static enum machine_speed speed_of(const struct options *o)
 }
 
 /* Firmware: -bios, else the trapdoor BIOS (NULL). The demo boots its disk as
- * A:, read-only (-snapshot: there are no other images), and powers off through
+ * A: from memory (writes never reach a file), and powers off through
  * isa-debug-exit, added at its usual port unless the options placed it. */
 static void choose_bios(const struct options *o, const struct run_files *rf,
                         struct machine_config *cfg)
@@ -179,8 +170,8 @@ static void choose_bios(const struct options *o, const struct run_files *rf,
     cfg->bios = NULL;
     cfg->bios_name = "built-in trapdoor BIOS";
     if (options_wants_demo(o)) {
-        cfg->fda = rf->demo_path;
-        cfg->snapshot = true;
+        cfg->fda_data = rf->demo;
+        cfg->fda_size = DEMO_DISK_SIZE;
         cfg->boot_order = "a";
         cfg->debug_exit = true;
     }
@@ -308,7 +299,7 @@ static int run_machine(const struct options *o, struct run_files *rf, struct log
 
 static int run(const struct options *o)
 {
-    struct run_files rf = {.demo_fd = -1};
+    struct run_files rf = {0};
     struct log log;
     char err[512];
     int status = OPTIONS_EXIT_ERROR;

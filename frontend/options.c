@@ -1,5 +1,6 @@
 /* Command-line parsing in QEMU's vocabulary (qemu-options.hx): -opt and --opt are
- * the same option; each option's value is the next argument. */
+ * the same option; each option's value is the next argument. The option table,
+ * the machine and debug options, and --help; disks and display are split out. */
 #include "options.h"
 
 #include <ctype.h>
@@ -14,13 +15,7 @@
 #include "display.h"
 #include "log.h"
 #include "machine.h"
-
-struct option_spec {
-    /* without the leading dash */
-    const char *name;
-    bool has_arg;
-    bool (*parse)(struct options *o, const char *arg, char *err, size_t errlen);
-};
+#include "options_spec.h"
 
 /* Size suffixes of -m (QEMU's qemu_strtosz_MiB: a bare number is MiB). */
 struct size_suffix {
@@ -228,77 +223,14 @@ static bool parse_max_insns(struct options *o, const char *arg, char *err, size_
     return true;
 }
 
-static bool set_image(const char **slot, const char *opt, const char *arg, char *err,
-                      size_t errlen)
+bool options_wants_demo(const struct options *o)
 {
-    if (*slot) {
-        snprintf(err, errlen, "%s given twice ('%s' and '%s')", opt, *slot, arg);
-        return false;
-    }
-    if (arg[0] == '\0') {
-        snprintf(err, errlen, "%s needs a file name", opt);
-        return false;
-    }
-    *slot = arg;
-    return true;
+    return !o->bios_path && !options_wants_boot(o);
 }
 
-static bool parse_fda(struct options *o, const char *arg, char *err, size_t errlen)
+bool options_demo_waits(const struct options *o)
 {
-    return set_image(&o->fda, "-fda", arg, err, errlen);
-}
-
-static bool parse_fdb(struct options *o, const char *arg, char *err, size_t errlen)
-{
-    return set_image(&o->fdb, "-fdb", arg, err, errlen);
-}
-
-static bool parse_hda(struct options *o, const char *arg, char *err, size_t errlen)
-{
-    return set_image(&o->hda, "-hda", arg, err, errlen);
-}
-
-static bool parse_hdb(struct options *o, const char *arg, char *err, size_t errlen)
-{
-    return set_image(&o->hdb, "-hdb", arg, err, errlen);
-}
-
-static bool parse_cdrom(struct options *o, const char *arg, char *err, size_t errlen)
-{
-    return set_image(&o->cdrom, "-cdrom", arg, err, errlen);
-}
-
-/* -boot ORDER or -boot order=ORDER[,...] (QEMU): letters a (floppy), c (hard
- * disk), d (CD-ROM); b is the second floppy in QEMU, booted here as A:. */
-static bool parse_boot(struct options *o, const char *arg, char *err, size_t errlen)
-{
-    const char *order = strncmp(arg, "order=", 6) == 0 ? arg + 6 : arg;
-    size_t n = 0;
-
-    for (const char *p = order; *p && *p != ','; p++) {
-        char c = (char)tolower((unsigned char)*p);
-        if (c == 'b')
-            c = 'a';
-        if ((c != 'a' && c != 'c' && c != 'd') || n + 1 >= sizeof(o->boot_order)) {
-            snprintf(err, errlen, "invalid -boot value '%s': expected drive letters a, c, d "
-                     "(as in -boot order=cad)", arg);
-            return false;
-        }
-        if (!memchr(o->boot_order, c, n))
-            o->boot_order[n++] = c;
-    }
-    if (n == 0) {
-        snprintf(err, errlen, "invalid -boot value '%s': no drive letter", arg);
-        return false;
-    }
-    o->boot_order[n] = '\0';
-    return true;
-}
-
-static bool set_snapshot(struct options *o, const char *arg, char *err, size_t errlen)
-{
-    o->snapshot = true;
-    return true;
+    return strcmp(o->session.display, "none") != 0;
 }
 
 static bool parse_serial(struct options *o, const char *arg, char *err, size_t errlen)
@@ -316,166 +248,6 @@ static bool parse_serial(struct options *o, const char *arg, char *err, size_t e
         return false;
     }
     return true;
-}
-
-/* ---- display and input ---- */
-
-/* One property of -display sdl: aspect=on|off, scale=nearest|linear|integer. */
-static bool parse_sdl_prop(struct session_config *sc, const char *prop, char *err,
-                           size_t errlen)
-{
-    static const struct {
-        const char *prop;
-        bool is_scale, keep_aspect, integer_scale, linear;
-    } props[] = {
-        {"aspect=on", false, true, false, false}, {"aspect=off", false, false, false, false},
-        {"scale=nearest", true, false, false, false}, {"scale=linear", true, false, false, true},
-        {"scale=integer", true, false, true, false},
-    };
-
-    for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
-        if (strcmp(prop, props[i].prop) != 0)
-            continue;
-        if (props[i].is_scale) {
-            sc->integer_scale = props[i].integer_scale;
-            sc->linear = props[i].linear;
-        } else {
-            sc->keep_aspect = props[i].keep_aspect;
-        }
-        return true;
-    }
-    snprintf(err, errlen, "unknown -display sdl property '%s' (use aspect=on|off, "
-             "scale=nearest|linear|integer)", prop);
-    return false;
-}
-
-static bool parse_display(struct options *o, const char *arg, char *err, size_t errlen)
-{
-    struct session_config *sc = &o->session;
-    size_t len = strcspn(arg, ",");
-    char props[256];
-    char *save = NULL;
-
-    if (len >= sizeof(sc->display)) {
-        snprintf(err, errlen, "unsupported -display '%s' (this trapdoor has: %s)", arg,
-                 display_names());
-        return false;
-    }
-    memcpy(sc->display, arg, len);
-    sc->display[len] = '\0';
-    if (!display_find(sc->display)) {
-        snprintf(err, errlen, "unsupported -display '%s' (this trapdoor has: %s)",
-                 sc->display, display_names());
-        return false;
-    }
-    o->display_none = strcmp(sc->display, "none") == 0;
-    snprintf(props, sizeof(props), "%s", arg[len] ? arg + len + 1 : "");
-    for (char *p = strtok_r(props, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-        if (strcmp(sc->display, "sdl") != 0) {
-            snprintf(err, errlen, "-display %s has no property '%s'", sc->display, p);
-            return false;
-        }
-        if (!parse_sdl_prop(sc, p, err, errlen))
-            return false;
-    }
-    return true;
-}
-
-static bool parse_monitor(struct options *o, const char *arg, char *err, size_t errlen)
-{
-    o->session.has_monitor = strcmp(arg, "none") != 0;
-    return !o->session.has_monitor || monitor_parse(arg, &o->session.monitor, err, errlen);
-}
-
-/* After parsing: -display none / -nographic, else the default display; a
- * terminal display turns the default debug console (stdio) off. */
-static void finish_display(struct options *o)
-{
-    struct session_config *sc = &o->session;
-    const struct display_ops *ops;
-
-    if (o->display_none)
-        snprintf(sc->display, sizeof(sc->display), "none");
-    else if (sc->display[0] == '\0')
-        snprintf(sc->display, sizeof(sc->display), "%s", display_default_name());
-    ops = display_find(sc->display);
-    if (ops && ops->text_mode && !o->debugcon_given)
-        o->debugcon = OPTIONS_DEBUGCON_NONE;
-}
-
-static bool set_nographic(struct options *o, const char *arg, char *err, size_t errlen)
-{
-    o->display_none = true;
-    o->serial = OPTIONS_SERIAL_STDIO;
-    return true;
-}
-
-static bool parse_speed(struct options *o, const char *arg, char *err, size_t errlen)
-{
-    if (strcmp(arg, "max") == 0) {
-        o->speed = OPTIONS_SPEED_MAX;
-    } else if (strcmp(arg, "real") == 0) {
-        o->speed = OPTIONS_SPEED_REAL;
-    } else {
-        snprintf(err, errlen, "invalid --speed value '%s': use max or real", arg);
-        return false;
-    }
-    return true;
-}
-
-/* Floppy image sizes in KiB (the 82077's formats). */
-static const unsigned floppy_kb[] = {160, 180, 320, 360, 720, 1200, 1440, 1680, 1722, 2880};
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcasecmp(s + n - k, suffix) == 0;
-}
-
-/* A positional image: .iso is a CD-ROM, a file of a floppy size a floppy, any
- * other a hard disk (QEMU treats it as -hda). */
-static bool parse_positional(struct options *o, const char *arg, char *err, size_t errlen)
-{
-    struct stat st;
-
-    if (stat(arg, &st) != 0) {
-        snprintf(err, errlen, "cannot open disk image '%s': %s", arg, strerror(errno));
-        return false;
-    }
-    if (has_suffix(arg, ".iso"))
-        return set_image(&o->cdrom, "a CD-ROM image", arg, err, errlen);
-    for (size_t i = 0; i < sizeof(floppy_kb) / sizeof(floppy_kb[0]); i++) {
-        if ((uint64_t)st.st_size == floppy_kb[i] * 1024ull && !o->fda)
-            return set_image(&o->fda, "a floppy image", arg, err, errlen);
-    }
-    return set_image(&o->hda, "a hard disk image", arg, err, errlen);
-}
-
-bool options_wants_boot(const struct options *o)
-{
-    return o->fda || o->fdb || o->hda || o->hdb || o->cdrom || o->boot_order[0] || o->kernel;
-}
-
-static bool parse_kernel(struct options *o, const char *arg, char *err, size_t errlen)
-{
-    o->kernel = arg;
-    return true;
-}
-
-static bool parse_append(struct options *o, const char *arg, char *err, size_t errlen)
-{
-    o->kernel_cmdline = arg;
-    return true;
-}
-
-bool options_wants_demo(const struct options *o)
-{
-    return !o->bios_path && !options_wants_boot(o);
-}
-
-bool options_demo_waits(const struct options *o)
-{
-    return strcmp(o->session.display, "none") != 0;
 }
 
 static bool set_help(struct options *o, const char *arg, char *err, size_t errlen)
@@ -518,34 +290,33 @@ static const struct option_spec option_specs[] = {
     {"d", true, parse_log_items},
     {"D", true, parse_log_file},
     {"max-insns", true, parse_max_insns},
-    {"fda", true, parse_fda},
-    {"fdb", true, parse_fdb},
-    {"hda", true, parse_hda},
-    {"hdb", true, parse_hdb},
-    {"cdrom", true, parse_cdrom},
-    {"boot", true, parse_boot},
-    {"kernel", true, parse_kernel},
-    {"append", true, parse_append},
-    {"snapshot", false, set_snapshot},
     {"serial", true, parse_serial},
-    {"display", true, parse_display},
-    {"nographic", false, set_nographic},
-    {"monitor", true, parse_monitor},
-    {"speed", true, parse_speed},
     {"h", false, set_help},
     {"help", false, set_help},
     {"version", false, set_version},
 };
 
+static const struct option_spec *find_in(const struct option_spec *specs, size_t count,
+                                         const char *name)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(name, specs[i].name) == 0)
+            return &specs[i];
+    }
+    return NULL;
+}
+
 static const struct option_spec *find_option(const char *arg)
 {
     const char *name = arg + (strncmp(arg, "--", 2) == 0 ? 2 : 1);
+    const struct option_spec *spec =
+        find_in(option_specs, sizeof(option_specs) / sizeof(option_specs[0]), name);
 
-    for (size_t i = 0; i < sizeof(option_specs) / sizeof(option_specs[0]); i++) {
-        if (strcmp(name, option_specs[i].name) == 0)
-            return &option_specs[i];
-    }
-    return NULL;
+    if (!spec)
+        spec = find_in(options_disk_specs, options_disk_spec_count, name);
+    if (!spec)
+        spec = find_in(options_display_specs, options_display_spec_count, name);
+    return spec;
 }
 
 bool options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
@@ -555,7 +326,7 @@ bool options_parse(struct options *o, int argc, char **argv, char *err, size_t e
         const struct option_spec *spec;
 
         if (arg[0] != '-' || arg[1] == '\0') {
-            if (!parse_positional(o, arg, err, errlen))
+            if (!options_parse_positional(o, arg, err, errlen))
                 return false;
             continue;
         }
@@ -575,7 +346,7 @@ bool options_parse(struct options *o, int argc, char **argv, char *err, size_t e
         snprintf(err, errlen, "-append only works with -kernel");
         return false;
     }
-    finish_display(o);
+    options_finish_display(o);
     return true;
 }
 

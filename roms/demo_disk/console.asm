@@ -39,10 +39,12 @@ ATTR_INFO       equ     0x0B
         pop     ecx
 %endmacro
 
-; con_putc: AL
+; con_putc: AL, to the debug console and the screen
 con_putc:
-        pushad
         out     DEBUGCON, al
+; con_screen_putc: AL, to the screen only
+con_screen_putc:
+        pushad
         cmp     al, 10
         je      .newline
         mov     ebx, [con_pos]
@@ -218,4 +220,70 @@ con_vmm_str:
         call    con_putc
         loop    .next
 .done:  popad
+        ret
+
+; con_vmm_str_wrap: the VMM info string AX; on the screen a word that would
+; cross the right edge starts a new line indented to column ECX (the debug
+; console gets the text as one line)
+con_vmm_str_wrap:
+        pushad
+        cmp     byte [vmm_present], 0
+        je      .done
+        mov     ebx, ecx
+        mov     dx, VMM_INDEX_PORT
+        out     dx, ax
+        mov     dx, VMM_DATA_PORT
+        mov     edi, str_buf
+        mov     ecx, STR_BUF_LEN - 1
+.read:  in      al, dx
+        mov     [edi], al
+        test    al, al
+        jz      .print
+        inc     edi
+        loop    .read
+        mov     byte [edi], 0
+.print: mov     esi, str_buf
+.next:  mov     al, [esi]
+        test    al, al
+        jz      .done
+        cmp     al, ' '
+        jne     .putc
+        call    con_word_fits
+        jc      .putc
+        out     DEBUGCON, al
+        mov     al, 10
+        call    con_screen_putc
+        mov     ecx, ebx
+        mov     al, ' '
+.indent:
+        call    con_screen_putc
+        loop    .indent
+        jmp     .skip
+.putc:  call    con_putc
+.skip:  inc     esi
+        jmp     .next
+.done:  popad
+        ret
+
+; con_word_fits: CF set when the space at ESI and the word after it fit on
+; the current screen line
+con_word_fits:
+        pushad
+        lea     edi, [esi + 1]
+        xor     ecx, ecx
+.len:   mov     al, [edi + ecx]
+        test    al, al
+        jz      .measured
+        cmp     al, ' '
+        je      .measured
+        inc     ecx
+        jmp     .len
+.measured:
+        mov     eax, [con_pos]
+        xor     edx, edx
+        mov     ebx, VGA_COLS
+        div     ebx
+        lea     eax, [edx + ecx + 1]
+        cmp     eax, VGA_COLS + 1               ; CF: column + 1 + length <= 80
+        popad
         ret

@@ -12,6 +12,7 @@ EXIT_OK         equ     0               ; isa-debug-exit value: all as expected
 EXIT_FAILED     equ     1               ; a step's record differs from the expected
 WAIT_TICKS      equ     546             ; 30 s of 18.2 Hz BIOS timer ticks
 BDA_TICKS       equ     0x46C
+STR_BUF_LEN     equ     160             ; the longest VMM info string shown
 
 ; variables
         absolute VARS
@@ -20,8 +21,6 @@ con_attr:       resd    1
 vmm_present:    resd    1
 cur_rec:        resd    1               ; the step record being filled
 cur_op:         resd    1               ; its op id
-cur_field:      resd    1               ; the trap-record field vmm_post reads
-cur_slot:       resd    1               ; where in the record it goes
 exc_armed:      resd    1               ; an exception is expected (exc_common)
 r0_esp:         resd    1               ; ring-0 ESP to resume at after ring 3 / v86
 pm_target:      resd    1
@@ -48,6 +47,7 @@ page_count:     resd    1
 final_wait:     resd    1               ; the next wait_key is the last one
 cpu_vendor:     resb    16
 r3_buf:         resb    16              ; what ring-3 code stores
+str_buf:        resb    STR_BUF_LEN     ; con_vmm_str_wrap's string
 vars_end:
         section prog
 
@@ -66,8 +66,6 @@ main:
         mov     cx, vars_end - VARS
         rep     stosb
         mov     byte [con_attr], ATTR_NORMAL
-        mov     dword [cur_field], VMM_TRAP_OP
-        mov     dword [cur_slot], REC_OP
         mov     [boot_from], dl
         mov     al, [BOOT_ADDR + DISK_CONFIG_FLAGS]
         and     al, DISK_FLAG_WAIT

@@ -37,33 +37,11 @@ walk_pm:
         call    smc_step
         ret
 
-; The trap-record fields a faulting step reads, one per run: cur_field, cur_slot
-fault_fields:
-        dd      VMM_TRAP_OP, REC_OP
-        dd      VMM_TRAP_OUTCOME, REC_OUTCOME
-        dd      VMM_TRAP_VECTOR, REC_VECTOR
-        dd      VMM_TRAP_ERROR, REC_ERROR
-FAULT_FIELDS    equ     4
-
-; faulting_step: run the step EAX with the runner EBX (ring3_run, v86_run)
-; once per field of fault_fields; the exception ends each run
+; faulting_step: run the step EAX with the runner EBX (ring3_run, v86_run);
+; the exception ends the run, and exc_common reads the trap record
 faulting_step:
-        pushad
-        mov     esi, fault_fields
-        mov     ecx, FAULT_FIELDS
-.run:   mov     edx, [esi]
-        mov     [cur_field], edx
-        mov     edx, [esi + 4]
-        mov     [cur_slot], edx
         mov     byte [exc_armed], 1
-        push    eax
         call    ebx
-        pop     eax
-        add     esi, 8
-        loop    .run
-        mov     dword [cur_field], VMM_TRAP_OP
-        mov     dword [cur_slot], REC_OP
-        popad
         ret
 
 ; ---- ring 3 (each ends with INT 30h or a #GP) ----
@@ -265,20 +243,28 @@ print_step:
         ret
 
 ; print_outcome: ESI = the step's table entry, EDI = its record. The VMM's
-; outcome, checked against the expected one and against what the guest's own
-; exception handler saw; a difference counts as a failure.
+; record (op, class, outcome, vector, error code), checked against the expected
+; step, against the counters and against what the guest's own exception
+; handler saw; a difference counts as a failure.
 print_outcome:
         cmp     byte [vmm_present], 0
         je      .guest
         movzx   eax, word [esi + STEP_OP]
         cmp     eax, [edi + REC_OP]
         jne     .other_op
+        mov     eax, [esi + STEP_CLASS]
+        cmp     eax, [edi + REC_CLASS]
+        jne     .other_class
         mov     eax, [edi + REC_AFTER]
         cmp     eax, [edi + REC_BEFORE]
         je      .not_counted
+        ; the exceptions delivered by the step: one exactly when reflected
         mov     eax, [edi + REC_EXC_AFTER]
-        cmp     eax, [edi + REC_EXC_BEFORE]
-        jne     .exception
+        sub     eax, [edi + REC_EXC_BEFORE]
+        cmp     dword [edi + REC_OUTCOME], VMM_OUTCOME_REFLECTED
+        je      .reflected
+        test    eax, eax
+        jnz     .bad_outcome
         COLOR   ATTR_GOOD
         PUTS    "emulated"
         cmp     word [esi + STEP_VECTOR], NO_EXCEPTION
@@ -286,10 +272,8 @@ print_outcome:
         cmp     dword [edi + REC_GVEC], -1
         jne     .fail
         ret
-.exception:
-        ; an exception was delivered: the trap record's outcome (read on a
-        ; run of its own) says whether the VMM reflected this instruction's
-        cmp     dword [edi + REC_OUTCOME], VMM_OUTCOME_REFLECTED
+.reflected:
+        cmp     eax, 1
         jne     .bad_outcome
         COLOR   ATTR_TRAP
         PUTS    "reflected as "
@@ -315,14 +299,25 @@ print_outcome:
         call    con_vmm_str
         PUTS    ")"
         jmp     .fail
+.other_class:
+        COLOR   ATTR_TRAP
+        PUTS    "the VMM classed it as "
+        mov     eax, [edi + REC_CLASS]
+        add     ax, VMM_STR_CLASS
+        call    con_vmm_str
+        jmp     .fail
 .not_counted:
         COLOR   ATTR_TRAP
         PUTS    "the op's VMM call counter did not move"
         jmp     .fail
 .bad_outcome:
         COLOR   ATTR_TRAP
-        PUTS    "an exception, but the VMM's outcome is "
+        PUTS    "the VMM's outcome is "
+        push    eax
         mov     eax, [edi + REC_OUTCOME]
+        call    con_dec
+        PUTS    " but the exceptions delivered "
+        pop     eax
         call    con_dec
         jmp     .fail
 .guest:
@@ -349,7 +344,8 @@ print_outcome:
         ret
 
 ; print_record: "     SGDT (sgdt), SENSITIVE: VMM calls 0 -> 1, exceptions 3 -> 3"
-; and "     why: <reason>"
+; and "     why: <reason>", the reason wrapped on the screen under its start
+WHY_INDENT      equ     10
 print_record:
         COLOR   ATTR_DIM
         PUTS    "     "
@@ -363,7 +359,7 @@ print_record:
         add     ax, VMM_STR_MNEMONIC
         call    con_vmm_str
         PUTS    "), "
-        mov     eax, [esi + STEP_CLASS]
+        mov     eax, [edi + REC_CLASS]
         add     ax, VMM_STR_CLASS
         call    con_vmm_str
         PUTS    ": VMM calls "
@@ -381,7 +377,8 @@ print_record:
         PUTS    10, "     why: "
         pop     eax
         add     ax, VMM_STR_REASON
-        call    con_vmm_str
+        mov     ecx, WHY_INDENT
+        call    con_vmm_str_wrap
         PUTS    10
         COLOR   ATTR_NORMAL
         ret

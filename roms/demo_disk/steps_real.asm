@@ -11,7 +11,7 @@ STEP_VECTOR     equ     2               ; the expected exception (word)
 STEP_CLASS      equ     4
 STEP_TITLE      equ     8
 STEP_LABEL      equ     STEP_TITLE + STEP_TITLE_LEN
-STEPS_PER_PAGE  equ     7
+STEPS_PER_PAGE  equ     6
 NO_EXCEPTION    equ     0xFFFF
 
 %assign STEP_N 0

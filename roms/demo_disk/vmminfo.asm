@@ -3,11 +3,10 @@
 ; the next character of a string). Absent (another PC, an older trapdoor), reads
 ; return all ones. The step records of the walk-through are filled here: pre
 ; reads the op's VMM call counter and the exceptions delivered just before the
-; instruction; post reads one field of the trap record right after it, then
-; the counters again. One field only: a trap-record index describes the VMM
-; call before the OUT that selects it, and after the first read that call is
-; the info port's own IN. A step that must show more fields runs again for
-; each (steps_pm.asm), with cur_field and cur_slot naming the field.
+; instruction; post reads the fields of trap record 0 (the most recent VMM
+; call) right after it, then the counters again. The port keeps a history that
+; leaves its own IN/OUT out, so every field read describes the same call: the
+; step's instruction.
 VMM_INDEX_PORT  equ     0x5D0
 VMM_DATA_PORT   equ     0x5D4
 VMM_CLASS_CALLS equ     0x0000                  ; + class
@@ -20,6 +19,7 @@ VMM_TRAP_CS     equ     0x0303
 VMM_TRAP_OUTCOME equ    0x0304
 VMM_TRAP_VECTOR equ     0x0305
 VMM_TRAP_ERROR  equ     0x0306
+VMM_TRAP_FIELDS equ     7                       ; op .. error, REC_OP .. REC_ERROR
 VMM_STR_OP_NAME equ     0x4000                  ; + op
 VMM_STR_MNEMONIC equ    0x6000                  ; + op
 VMM_STR_CLASS   equ     0x7000                  ; + class
@@ -32,7 +32,8 @@ VMM_OUTCOME_REFLECTED equ 1
 ; a step record (REC_BASE + step * REC_SIZE); -1 where nothing was recorded
 REC_BEFORE      equ     0                       ; the op's VMM calls before
 REC_AFTER       equ     4                       ; ... and after
-REC_OP          equ     8                       ; the trap record
+REC_OP          equ     8                       ; the trap record, field f at
+                                                ; REC_OP + 4 * f
 REC_CLASS       equ     12
 REC_EIP         equ     16
 REC_CS          equ     20
@@ -63,10 +64,8 @@ vmm_read%1:
         pop     edx
         ret
 
-; vmm_pre: start the record [cur_rec] for op [cur_op] (on a step's first run)
+; vmm_pre: start the record [cur_rec] for op [cur_op]
 vmm_pre%1:
-        cmp     dword [ss:cur_slot], REC_OP
-        jne     .done
         push    eax
         push    ebx
         push    ecx
@@ -85,21 +84,22 @@ vmm_pre%1:
         pop     ecx
         pop     ebx
         pop     eax
-.done:  ret
+        ret
 
-; vmm_post: trap-record field [cur_field] of the last VMM call into the record
-; at [cur_slot]; on a step's first run (the op), the counters after it
+; vmm_post: every field of trap record 0 (the last VMM call) into the record
+; [cur_rec], then the counters after it
 vmm_post%1:
         push    eax
         push    ebx
         push    ecx
         mov     ebx, [ss:cur_rec]
-        mov     ax, [ss:cur_field]
+        xor     ecx, ecx
+.field: lea     eax, [ecx + VMM_TRAP_OP]
         call    vmm_read%1
-        mov     ecx, [ss:cur_slot]
-        mov     [ss:ebx + ecx], eax
-        cmp     ecx, REC_OP
-        jne     .done
+        mov     [ss:ebx + REC_OP + ecx * 4], eax
+        inc     ecx
+        cmp     ecx, VMM_TRAP_FIELDS
+        jb      .field
         mov     ax, [ss:cur_op]
         add     ax, VMM_OP_CALLS
         call    vmm_read%1
@@ -107,7 +107,7 @@ vmm_post%1:
         mov     ax, VMM_STAT_EXCEPTIONS
         call    vmm_read%1
         mov     [ss:ebx + REC_EXC_AFTER], eax
-.done:  pop     ecx
+        pop     ecx
         pop     ebx
         pop     eax
         ret

@@ -2,55 +2,29 @@
  * master and a CD-ROM slave on an ISO-like image of 100 2048-byte sectors in
  * /tmp. Packets go through the PIO packet protocol: interrupt reason in the
  * sector count, byte count limit in the cylinder registers. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <cmocka.h>
 
 #include "atapi.h"
 #include "block.h"
-#include "ide.h"
-#include "ioport.h"
+
+#define IDE_FIXTURE_CMD IDE_SECONDARY_CMD
+#define IDE_FIXTURE_CTL IDE_SECONDARY_CTL
+#define IDE_FIXTURE_IRQ IDE_SECONDARY_IRQ
+#include "ide_fixture.h"
 
 enum {
     ISO_SECTORS = 100,
     DISK_SECTORS = 2048,
-    CMD = IDE_SECONDARY_CMD,
-    CTL = IDE_SECONDARY_CTL,
-    REG_ERROR = CMD + 1,
-    REG_FEATURES = CMD + 1,
-    REG_NSECTOR = CMD + 2,
-    REG_SECTOR = CMD + 3,
-    REG_LCYL = CMD + 4,
-    REG_HCYL = CMD + 5,
-    REG_SELECT = CMD + 6,
-    REG_STATUS = CMD + 7,
-    REG_COMMAND = CMD + 7,
-    ST_ERR = 0x01,
-    ST_DRQ = 0x08,
-    ST_READY = 0x50,
     IR_COD = 0x01,
     IR_IO = 0x02,
     SELECT_SLAVE = 0xB0,
     REPLY_MAX = 8 * 2048,
 };
 
-struct irq_probe {
-    bool level;
-    unsigned edges;
-};
-
 struct fixture {
+    struct ide_channel ch;
     char disk_path[64], iso_path[64];
-    struct ioports *io;
     struct block *disk, *iso;
-    struct ide *ide;
-    struct irq_probe irq;
     /* data of the last packet command */
     uint8_t reply[REPLY_MAX];
     size_t reply_len;
@@ -58,16 +32,6 @@ struct fixture {
     unsigned blocks;
     uint32_t block_len[16];
 };
-
-static void irq_probe_set(void *opaque, unsigned n, bool level)
-{
-    struct irq_probe *p = opaque;
-
-    assert_true(level != p->level);
-    if (level)
-        p->edges++;
-    p->level = level;
-}
 
 static uint8_t pattern(uint64_t sector, unsigned off)
 {
@@ -77,7 +41,6 @@ static uint8_t pattern(uint64_t sector, unsigned off)
 static void make_image(char *path, size_t pathlen, size_t sectors, size_t sector_size)
 {
     uint8_t *data = malloc(sectors * sector_size);
-    int fd;
 
     assert_non_null(data);
     for (size_t i = 0; i < sectors * sector_size; i++)
@@ -85,11 +48,7 @@ static void make_image(char *path, size_t pathlen, size_t sectors, size_t sector
     /* an ISO 9660 primary volume descriptor signature at sector 16 */
     if (sectors > 16)
         memcpy(data + 16 * sector_size, "\001CD001\001", 7);
-    snprintf(path, pathlen, "/tmp/td-atapi-XXXXXX");
-    fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, sectors * sector_size), (ssize_t)(sectors * sector_size));
-    close(fd);
+    write_image(path, pathlen, "atapi", data, sectors * sector_size);
     free(data);
 }
 
@@ -105,13 +64,10 @@ static int setup(void **state)
     f->disk = block_open(f->disk_path, false, err, sizeof(err));
     assert_non_null(f->iso);
     assert_non_null(f->disk);
-    f->io = ioports_create(NULL);
-    f->ide = ide_create(f->io, CMD, CTL,
-                        (struct irq_line){ irq_probe_set, &f->irq, IDE_SECONDARY_IRQ }, NULL);
-    assert_non_null(f->ide);
-    assert_true(ide_attach_disk(f->ide, 0, f->disk));
-    assert_true(ide_attach_cdrom(f->ide, 1, f->iso));
-    assert_false(ide_attach_cdrom(f->ide, 1, f->iso));
+    ide_channel_open(&f->ch);
+    assert_true(ide_attach_disk(f->ch.ide, 0, f->disk));
+    assert_true(ide_attach_cdrom(f->ch.ide, 1, f->iso));
+    assert_false(ide_attach_cdrom(f->ch.ide, 1, f->iso));
     *state = f;
     return 0;
 }
@@ -120,8 +76,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
-    ide_destroy(f->ide);
-    ioports_destroy(f->io);
+    ide_channel_close(&f->ch);
     block_close(f->disk);
     block_close(f->iso);
     unlink(f->disk_path);
@@ -130,60 +85,38 @@ static int teardown(void **state)
     return 0;
 }
 
-static uint8_t inb(struct fixture *f, uint16_t port)
-{
-    return (uint8_t)ioports_read(f->io, port, 1);
-}
-
-static void outb(struct fixture *f, uint16_t port, uint8_t v)
-{
-    ioports_write(f->io, port, 1, v);
-}
-
-static uint8_t take_irq(struct fixture *f, unsigned *edges)
-{
-    uint8_t status;
-
-    assert_int_equal(f->irq.edges, *edges + 1);
-    assert_true(f->irq.level);
-    status = inb(f, REG_STATUS);
-    assert_false(f->irq.level);
-    *edges = f->irq.edges;
-    return status;
-}
-
 /* Send a packet and collect its data phase; returns the final status. */
 static uint8_t packet(struct fixture *f, const uint8_t *cdb, uint16_t limit)
 {
-    unsigned edges = f->irq.edges;
+    unsigned edges = f->ch.irq.edges;
     uint8_t status;
 
-    outb(f, REG_SELECT, SELECT_SLAVE);
-    outb(f, REG_FEATURES, 0);
-    outb(f, REG_LCYL, (uint8_t)limit);
-    outb(f, REG_HCYL, (uint8_t)(limit >> 8));
-    outb(f, REG_COMMAND, 0xA0);
+    outb(&f->ch, REG_SELECT, SELECT_SLAVE);
+    outb(&f->ch, REG_FEATURES, 0);
+    outb(&f->ch, REG_LCYL, (uint8_t)limit);
+    outb(&f->ch, REG_HCYL, (uint8_t)(limit >> 8));
+    outb(&f->ch, REG_COMMAND, 0xA0);
     /* the device asks for the packet without an interrupt */
-    assert_int_equal(f->irq.edges, edges);
-    assert_int_equal(inb(f, CTL) & ST_DRQ, ST_DRQ);
-    assert_int_equal(inb(f, REG_NSECTOR) & 3, IR_COD);
+    assert_int_equal(f->ch.irq.edges, edges);
+    assert_int_equal(inb(&f->ch, CTL) & ST_DRQ, ST_DRQ);
+    assert_int_equal(inb(&f->ch, REG_NSECTOR) & 3, IR_COD);
     for (unsigned i = 0; i < ATAPI_PACKET_SIZE; i += 2)
-        ioports_write(f->io, CMD, 2, (uint32_t)(cdb[i] | cdb[i + 1] << 8));
+        ioports_write(f->ch.io, CMD, 2, (uint32_t)(cdb[i] | cdb[i + 1] << 8));
     f->reply_len = 0;
     f->blocks = 0;
     for (;;) {
         uint32_t len;
 
-        status = take_irq(f, &edges);
+        status = take_irq(&f->ch, &edges);
         if (!(status & ST_DRQ))
             break;
-        assert_int_equal(inb(f, REG_NSECTOR) & 3, IR_IO);
-        len = inb(f, REG_LCYL) | inb(f, REG_HCYL) << 8;
+        assert_int_equal(inb(&f->ch, REG_NSECTOR) & 3, IR_IO);
+        len = inb(&f->ch, REG_LCYL) | inb(&f->ch, REG_HCYL) << 8;
         assert_true(len > 0 && len <= limit);
         assert_true(f->reply_len + len <= REPLY_MAX && f->blocks < 16);
         f->block_len[f->blocks++] = len;
         for (uint32_t i = 0; i < len; i += 2) {
-            uint32_t w = ioports_read(f->io, CMD, 2);
+            uint32_t w = ioports_read(f->ch.io, CMD, 2);
 
             f->reply[f->reply_len + i] = (uint8_t)w;
             if (i + 1 < len)
@@ -191,7 +124,7 @@ static uint8_t packet(struct fixture *f, const uint8_t *cdb, uint16_t limit)
         }
         f->reply_len += len;
     }
-    assert_int_equal(inb(f, REG_NSECTOR) & 3, IR_IO | IR_COD);
+    assert_int_equal(inb(&f->ch, REG_NSECTOR) & 3, IR_IO | IR_COD);
     return status;
 }
 
@@ -217,29 +150,29 @@ static uint32_t be32(const uint8_t *p)
 static void test_signature_identify(void **state)
 {
     struct fixture *f = *state;
-    unsigned edges = f->irq.edges;
+    unsigned edges = f->ch.irq.edges;
     uint16_t w[256];
     char model[16];
 
-    outb(f, REG_SELECT, SELECT_SLAVE);
-    assert_int_equal(inb(f, REG_LCYL), 0x14);
-    assert_int_equal(inb(f, REG_HCYL), 0xEB);
-    assert_int_equal(inb(f, REG_NSECTOR), 1);
-    assert_int_equal(inb(f, REG_SECTOR), 1);
+    outb(&f->ch, REG_SELECT, SELECT_SLAVE);
+    assert_int_equal(inb(&f->ch, REG_LCYL), 0x14);
+    assert_int_equal(inb(&f->ch, REG_HCYL), 0xEB);
+    assert_int_equal(inb(&f->ch, REG_NSECTOR), 1);
+    assert_int_equal(inb(&f->ch, REG_SECTOR), 1);
     /* packet devices keep DRDY clear after reset */
-    assert_int_equal(inb(f, REG_STATUS), 0);
-    outb(f, REG_LCYL, 0);
-    outb(f, REG_HCYL, 0);
-    outb(f, REG_COMMAND, 0xEC);
-    assert_int_equal(take_irq(f, &edges) & (ST_ERR | ST_DRQ), ST_ERR);
-    assert_int_equal(inb(f, REG_ERROR), 0x04);
-    assert_int_equal(inb(f, REG_LCYL), 0x14);
-    assert_int_equal(inb(f, REG_HCYL), 0xEB);
-    outb(f, REG_COMMAND, 0xA1);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_DRQ);
+    assert_int_equal(inb(&f->ch, REG_STATUS), 0);
+    outb(&f->ch, REG_LCYL, 0);
+    outb(&f->ch, REG_HCYL, 0);
+    outb(&f->ch, REG_COMMAND, 0xEC);
+    assert_int_equal(take_irq(&f->ch, &edges) & (ST_ERR | ST_DRQ), ST_ERR);
+    assert_int_equal(inb(&f->ch, REG_ERROR), 0x04);
+    assert_int_equal(inb(&f->ch, REG_LCYL), 0x14);
+    assert_int_equal(inb(&f->ch, REG_HCYL), 0xEB);
+    outb(&f->ch, REG_COMMAND, 0xA1);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_DRQ);
     for (unsigned i = 0; i < 256; i++)
-        w[i] = (uint16_t)ioports_read(f->io, CMD, 2);
-    assert_int_equal(inb(f, REG_STATUS), ST_READY);
+        w[i] = (uint16_t)ioports_read(f->ch.io, CMD, 2);
+    assert_int_equal(inb(&f->ch, REG_STATUS), ST_READY);
     assert_int_equal(w[0], 0x85C0);
     assert_true(w[49] & 0x0200);
     for (unsigned i = 0; i < 7; i++) {
@@ -249,10 +182,10 @@ static void test_signature_identify(void **state)
     model[14] = 0;
     assert_string_equal(model, "TRAPDOOR CD-RO");
     /* the disk master is still a disk: its own status and signature */
-    outb(f, REG_SELECT, 0xA0);
-    assert_int_equal(inb(f, REG_STATUS), ST_READY);
-    outb(f, REG_COMMAND, 0xA1);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_ERR);
+    outb(&f->ch, REG_SELECT, 0xA0);
+    assert_int_equal(inb(&f->ch, REG_STATUS), ST_READY);
+    outb(&f->ch, REG_COMMAND, 0xA1);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_ERR);
 }
 
 static void test_inquiry_capacity(void **state)
@@ -346,7 +279,7 @@ static void test_out_of_range_sense(void **state)
     cdb_read10(cdb, ISO_SECTORS - 1, 2);
     assert_int_equal(packet(f, cdb, 2048) & (ST_ERR | ST_DRQ), ST_ERR);
     assert_int_equal(f->reply_len, 0);
-    assert_int_equal(inb(f, REG_ERROR) >> 4, ATAPI_SENSE_ILLEGAL_REQUEST);
+    assert_int_equal(inb(&f->ch, REG_ERROR) >> 4, ATAPI_SENSE_ILLEGAL_REQUEST);
     assert_int_equal(packet(f, sense, 0xFFFF), ST_READY);
     assert_int_equal(f->reply_len, 18);
     assert_int_equal(f->reply[0], 0x70);
@@ -438,19 +371,19 @@ static void test_mode_sense_config(void **state)
 static void test_device_reset(void **state)
 {
     struct fixture *f = *state;
-    unsigned edges = f->irq.edges;
+    unsigned edges = f->ch.irq.edges;
 
-    outb(f, REG_SELECT, SELECT_SLAVE);
-    outb(f, REG_LCYL, 0x34);
-    outb(f, REG_FEATURES, 1);
-    outb(f, REG_COMMAND, 0xA0);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_ERR);
-    outb(f, REG_COMMAND, 0x08);
-    assert_int_equal(f->irq.edges, edges);
-    assert_int_equal(inb(f, REG_STATUS), 0);
-    assert_int_equal(inb(f, REG_LCYL), 0x14);
-    assert_int_equal(inb(f, REG_HCYL), 0xEB);
-    assert_int_equal(inb(f, REG_SELECT) & 0x10, 0x10);
+    outb(&f->ch, REG_SELECT, SELECT_SLAVE);
+    outb(&f->ch, REG_LCYL, 0x34);
+    outb(&f->ch, REG_FEATURES, 1);
+    outb(&f->ch, REG_COMMAND, 0xA0);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_ERR);
+    outb(&f->ch, REG_COMMAND, 0x08);
+    assert_int_equal(f->ch.irq.edges, edges);
+    assert_int_equal(inb(&f->ch, REG_STATUS), 0);
+    assert_int_equal(inb(&f->ch, REG_LCYL), 0x14);
+    assert_int_equal(inb(&f->ch, REG_HCYL), 0xEB);
+    assert_int_equal(inb(&f->ch, REG_SELECT) & 0x10, 0x10);
 }
 
 int main(void)

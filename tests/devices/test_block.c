@@ -1,6 +1,7 @@
 /* Unit tests for devices/block.c: raw images in /tmp (mkstemp) with known
- * content, read/write/flush, range checks, the snapshot overlay, open errors and
- * (as an unprivileged user, forked off when run as root) read-only images. */
+ * content, read/write/flush, range checks, the snapshot overlay, open errors,
+ * (as an unprivileged user, forked off when run as root) read-only images, and
+ * images in memory. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -238,6 +239,75 @@ static int read_only_child(const char *path)
     return 0;
 }
 
+/* An in-memory image: a private copy of the caller's bytes, the same
+ * read/write/flush contract, range checks and read-only refusal. */
+static void test_memory(void **state)
+{
+    static uint8_t data[NSECT * BLOCK_SECTOR], copy[NSECT * BLOCK_SECTOR];
+    uint8_t buf[3 * BLOCK_SECTOR], expect[BLOCK_SECTOR];
+    char err[256];
+    struct block *b;
+
+    for (size_t i = 0; i < sizeof(data); i++)
+        data[i] = pattern(i / BLOCK_SECTOR, (unsigned)(i % BLOCK_SECTOR));
+    memcpy(copy, data, sizeof(data));
+    b = block_open_memory(data, sizeof(data), false, "test image", err, sizeof(err));
+    assert_non_null(b);
+    assert_int_equal(block_size(b), sizeof(data));
+    assert_false(block_read_only(b));
+    assert_string_equal(block_path(b), "test image");
+    assert_true(block_read(b, 5, 3, buf));
+    for (unsigned s = 0; s < 3; s++) {
+        fill_sector(expect, 5 + s);
+        assert_memory_equal(buf + s * BLOCK_SECTOR, expect, BLOCK_SECTOR);
+    }
+    memset(buf, 0x5A, sizeof(buf));
+    assert_true(block_write(b, NSECT - 3, 3, buf));
+    assert_true(block_flush(b));
+    /* the caller's buffer is not written */
+    assert_memory_equal(data, copy, sizeof(data));
+    memset(buf, 0, sizeof(buf));
+    assert_true(block_read(b, NSECT - 2, 1, buf));
+    memset(expect, 0x5A, sizeof(expect));
+    assert_memory_equal(buf, expect, BLOCK_SECTOR);
+    assert_true(block_read(b, NSECT - 4, 1, buf));
+    fill_sector(expect, NSECT - 4);
+    assert_memory_equal(buf, expect, BLOCK_SECTOR);
+    assert_false(block_read(b, NSECT - 1, 2, buf));
+    assert_false(block_write(b, NSECT, 1, buf));
+    assert_false(block_read(b, UINT64_MAX, 1, buf));
+    /* nor kept */
+    memset(data, 0, sizeof(data));
+    assert_true(block_read(b, 5, 1, buf));
+    fill_sector(expect, 5);
+    assert_memory_equal(buf, expect, BLOCK_SECTOR);
+    block_close(b);
+
+    b = block_open_memory(copy, sizeof(copy), true, "rom image", err, sizeof(err));
+    assert_non_null(b);
+    assert_true(block_read_only(b));
+    memset(buf, 0xEE, sizeof(buf));
+    assert_false(block_write(b, 0, 1, buf));
+    assert_true(block_flush(b));
+    assert_true(block_read(b, 0, 1, buf));
+    fill_sector(expect, 0);
+    assert_memory_equal(buf, expect, BLOCK_SECTOR);
+    block_close(b);
+}
+
+/* Sizes that are not whole sectors are refused with a message naming the image. */
+static void test_memory_errors(void **state)
+{
+    static const uint8_t data[2 * BLOCK_SECTOR];
+    char err[256];
+
+    assert_null(block_open_memory(data, 0, false, "empty", err, sizeof(err)));
+    assert_non_null(strstr(err, "empty"));
+    assert_null(block_open_memory(data, BLOCK_SECTOR + 1, true, "odd", err, sizeof(err)));
+    assert_non_null(strstr(err, "odd"));
+    assert_non_null(strstr(err, "513"));
+}
+
 /* Root opens a 0444 file for writing anyway, so the read-only fallback is
  * exercised as user nobody in a child; skipped where setuid is not allowed. */
 static void test_read_only(void **state)
@@ -273,6 +343,8 @@ int main(void)
         cmocka_unit_test(test_snapshot),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_read_only),
+        cmocka_unit_test(test_memory),
+        cmocka_unit_test(test_memory_errors),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,64 +3,26 @@
  * reads and writes in CHS and LBA with their DRQ blocks and interrupts,
  * multiple mode, translation, errors, software reset and absent devices. */
 #include <fcntl.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <cmocka.h>
 
 #include "block.h"
-#include "ide.h"
-#include "ioport.h"
+
+#define IDE_FIXTURE_CMD IDE_PRIMARY_CMD
+#define IDE_FIXTURE_CTL IDE_PRIMARY_CTL
+#define IDE_FIXTURE_IRQ IDE_PRIMARY_IRQ
+#include "ide_fixture.h"
 
 enum {
     DISK_SECTORS = 8192,
-    CMD = IDE_PRIMARY_CMD,
-    CTL = IDE_PRIMARY_CTL,
-    REG_ERROR = CMD + 1,
-    REG_FEATURES = CMD + 1,
-    REG_NSECTOR = CMD + 2,
-    REG_SECTOR = CMD + 3,
-    REG_LCYL = CMD + 4,
-    REG_HCYL = CMD + 5,
-    REG_SELECT = CMD + 6,
-    REG_STATUS = CMD + 7,
-    REG_COMMAND = CMD + 7,
-    ST_ERR = 0x01,
-    ST_DRQ = 0x08,
-    ST_READY = 0x50,
-    ST_BSY = 0x80,
     ERR_ABRT = 0x04,
     ERR_IDNF = 0x10,
 };
 
-struct irq_probe {
-    bool level;
-    unsigned edges;
-};
-
 struct fixture {
+    struct ide_channel ch;
     char path[64];
-    struct ioports *io;
     struct block *disk;
-    struct ide *ide;
-    struct irq_probe irq;
 };
-
-static void irq_probe_set(void *opaque, unsigned n, bool level)
-{
-    struct irq_probe *p = opaque;
-
-    assert_int_equal(n, IDE_PRIMARY_IRQ);
-    assert_true(level != p->level);
-    if (level)
-        p->edges++;
-    p->level = level;
-}
 
 static uint8_t pattern(uint64_t lba, unsigned off)
 {
@@ -72,23 +34,15 @@ static int setup(void **state)
     struct fixture *f = calloc(1, sizeof(*f));
     static uint8_t data[DISK_SECTORS * BLOCK_SECTOR];
     char err[256];
-    int fd;
 
     assert_non_null(f);
-    snprintf(f->path, sizeof(f->path), "/tmp/td-ide-XXXXXX");
-    fd = mkstemp(f->path);
-    assert_true(fd >= 0);
     for (size_t i = 0; i < sizeof(data); i++)
         data[i] = pattern(i / BLOCK_SECTOR, (unsigned)(i % BLOCK_SECTOR));
-    assert_int_equal(write(fd, data, sizeof(data)), (ssize_t)sizeof(data));
-    close(fd);
+    write_image(f->path, sizeof(f->path), "ide", data, sizeof(data));
     f->disk = block_open(f->path, false, err, sizeof(err));
     assert_non_null(f->disk);
-    f->io = ioports_create(NULL);
-    f->ide = ide_create(f->io, CMD, CTL,
-                        (struct irq_line){ irq_probe_set, &f->irq, IDE_PRIMARY_IRQ }, NULL);
-    assert_non_null(f->ide);
-    assert_true(ide_attach_disk(f->ide, 0, f->disk));
+    ide_channel_open(&f->ch);
+    assert_true(ide_attach_disk(f->ch.ide, 0, f->disk));
     *state = f;
     return 0;
 }
@@ -97,45 +51,18 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
-    ide_destroy(f->ide);
-    ioports_destroy(f->io);
+    ide_channel_close(&f->ch);
     block_close(f->disk);
     unlink(f->path);
     free(f);
     return 0;
 }
 
-static uint8_t inb(struct fixture *f, uint16_t port)
-{
-    return (uint8_t)ioports_read(f->io, port, 1);
-}
-
-static void outb(struct fixture *f, uint16_t port, uint8_t v)
-{
-    ioports_write(f->io, port, 1, v);
-}
-
-/* Expect an interrupt, then acknowledge it by reading status (returned). */
-static uint8_t take_irq(struct fixture *f, unsigned *edges)
-{
-    uint8_t status;
-
-    assert_int_equal(f->irq.edges, *edges + 1);
-    assert_true(f->irq.level);
-    /* the alternate status does not acknowledge */
-    status = inb(f, CTL);
-    assert_true(f->irq.level);
-    assert_int_equal(inb(f, REG_STATUS), status);
-    assert_false(f->irq.level);
-    *edges = f->irq.edges;
-    return status;
-}
-
 /* Read one DRQ block of words with 16- or 32-bit accesses. */
 static void read_block(struct fixture *f, uint8_t *buf, size_t len, unsigned size)
 {
     for (size_t i = 0; i < len; i += size) {
-        uint32_t v = ioports_read(f->io, CMD, size);
+        uint32_t v = ioports_read(f->ch.io, CMD, size);
 
         memcpy(buf + i, &v, size);
     }
@@ -147,29 +74,29 @@ static void write_block(struct fixture *f, const uint8_t *buf, size_t len, unsig
         uint32_t v = 0;
 
         memcpy(&v, buf + i, size);
-        ioports_write(f->io, CMD, size, v);
+        ioports_write(f->ch.io, CMD, size, v);
     }
 }
 
 static void identify(struct fixture *f, uint16_t *w, unsigned size)
 {
-    unsigned edges = f->irq.edges;
+    unsigned edges = f->ch.irq.edges;
 
-    outb(f, REG_COMMAND, 0xEC);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_DRQ);
+    outb(&f->ch, REG_COMMAND, 0xEC);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_DRQ);
     read_block(f, (uint8_t *)w, 512, size);
-    assert_int_equal(inb(f, REG_STATUS), ST_READY);
-    assert_int_equal(f->irq.edges, edges);
+    assert_int_equal(inb(&f->ch, REG_STATUS), ST_READY);
+    assert_int_equal(f->ch.irq.edges, edges);
 }
 
 /* The task file of an LBA28 command. */
 static void lba_setup(struct fixture *f, uint32_t lba, uint8_t count)
 {
-    outb(f, REG_NSECTOR, count);
-    outb(f, REG_SECTOR, (uint8_t)lba);
-    outb(f, REG_LCYL, (uint8_t)(lba >> 8));
-    outb(f, REG_HCYL, (uint8_t)(lba >> 16));
-    outb(f, REG_SELECT, (uint8_t)(0xE0 | (lba >> 24)));
+    outb(&f->ch, REG_NSECTOR, count);
+    outb(&f->ch, REG_SECTOR, (uint8_t)lba);
+    outb(&f->ch, REG_LCYL, (uint8_t)(lba >> 8));
+    outb(&f->ch, REG_HCYL, (uint8_t)(lba >> 16));
+    outb(&f->ch, REG_SELECT, (uint8_t)(0xE0 | (lba >> 24)));
 }
 
 static void check_sectors(const uint8_t *buf, uint64_t lba, unsigned count)
@@ -196,12 +123,12 @@ static void test_probe_identify(void **state)
     uint16_t w[256], w32[256];
     char model[41];
 
-    outb(f, REG_SELECT, 0xA0);
-    assert_int_equal(inb(f, REG_STATUS), ST_READY);
-    outb(f, REG_NSECTOR, 0x55);
-    outb(f, REG_SECTOR, 0xAA);
-    assert_int_equal(inb(f, REG_NSECTOR), 0x55);
-    assert_int_equal(inb(f, REG_SECTOR), 0xAA);
+    outb(&f->ch, REG_SELECT, 0xA0);
+    assert_int_equal(inb(&f->ch, REG_STATUS), ST_READY);
+    outb(&f->ch, REG_NSECTOR, 0x55);
+    outb(&f->ch, REG_SECTOR, 0xAA);
+    assert_int_equal(inb(&f->ch, REG_NSECTOR), 0x55);
+    assert_int_equal(inb(&f->ch, REG_SECTOR), 0xAA);
     identify(f, w, 2);
     /* 8192 sectors / (16 * 63) = 8 cylinders */
     assert_int_equal(w[1], 8);
@@ -228,21 +155,21 @@ static void test_read_lba(void **state)
 {
     struct fixture *f = *state;
     uint8_t buf[BLOCK_SECTOR];
-    unsigned edges = f->irq.edges;
+    unsigned edges = f->ch.irq.edges;
 
     lba_setup(f, 8000, 3);
-    outb(f, REG_COMMAND, 0x20);
+    outb(&f->ch, REG_COMMAND, 0x20);
     for (unsigned s = 0; s < 3; s++) {
-        assert_int_equal(take_irq(f, &edges), ST_READY | ST_DRQ);
+        assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_DRQ);
         read_block(f, buf, sizeof(buf), 2);
         check_sectors(buf, 8000 + s, 1);
     }
-    assert_int_equal(f->irq.edges, edges);
-    assert_int_equal(inb(f, REG_STATUS), ST_READY);
-    assert_int_equal(inb(f, REG_NSECTOR), 0);
-    assert_int_equal(inb(f, REG_SECTOR) | inb(f, REG_LCYL) << 8, 8002);
+    assert_int_equal(f->ch.irq.edges, edges);
+    assert_int_equal(inb(&f->ch, REG_STATUS), ST_READY);
+    assert_int_equal(inb(&f->ch, REG_NSECTOR), 0);
+    assert_int_equal(inb(&f->ch, REG_SECTOR) | inb(&f->ch, REG_LCYL) << 8, 8002);
     /* no data phase any more: the data port floats */
-    assert_int_equal(ioports_read(f->io, CMD, 2), 0xFFFF);
+    assert_int_equal(ioports_read(f->ch.io, CMD, 2), 0xFFFF);
 }
 
 /* CHS (C 1, H 2, S 5) with the default 16/63 geometry is LBA (1*16+2)*63+4. */
@@ -250,26 +177,26 @@ static void test_read_chs(void **state)
 {
     struct fixture *f = *state;
     uint8_t buf[2 * BLOCK_SECTOR];
-    unsigned edges = f->irq.edges;
+    unsigned edges = f->ch.irq.edges;
 
-    outb(f, REG_NSECTOR, 2);
-    outb(f, REG_SECTOR, 5);
-    outb(f, REG_LCYL, 1);
-    outb(f, REG_HCYL, 0);
-    outb(f, REG_SELECT, 0xA2);
-    outb(f, REG_COMMAND, 0x21);
+    outb(&f->ch, REG_NSECTOR, 2);
+    outb(&f->ch, REG_SECTOR, 5);
+    outb(&f->ch, REG_LCYL, 1);
+    outb(&f->ch, REG_HCYL, 0);
+    outb(&f->ch, REG_SELECT, 0xA2);
+    outb(&f->ch, REG_COMMAND, 0x21);
     for (unsigned s = 0; s < 2; s++) {
-        assert_int_equal(take_irq(f, &edges), ST_READY | ST_DRQ);
+        assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_DRQ);
         read_block(f, buf + s * BLOCK_SECTOR, BLOCK_SECTOR, 4);
     }
     check_sectors(buf, 1138, 2);
-    assert_int_equal(inb(f, REG_SECTOR), 6);
-    assert_int_equal(inb(f, REG_SELECT) & 0x0F, 2);
+    assert_int_equal(inb(&f->ch, REG_SECTOR), 6);
+    assert_int_equal(inb(&f->ch, REG_SELECT) & 0x0F, 2);
     /* sector 0 and head 16 do not exist */
-    outb(f, REG_SECTOR, 0);
-    outb(f, REG_COMMAND, 0x20);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_ERR);
-    assert_int_equal(inb(f, REG_ERROR), ERR_IDNF);
+    outb(&f->ch, REG_SECTOR, 0);
+    outb(&f->ch, REG_COMMAND, 0x20);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_ERR);
+    assert_int_equal(inb(&f->ch, REG_ERROR), ERR_IDNF);
 }
 
 /* WRITE SECTORS with 32-bit PIO: the first block is requested without an
@@ -279,21 +206,21 @@ static void test_write_lba(void **state)
 {
     struct fixture *f = *state;
     uint8_t out[2 * BLOCK_SECTOR], back[2 * BLOCK_SECTOR];
-    unsigned edges = f->irq.edges;
+    unsigned edges = f->ch.irq.edges;
     int fd;
 
     for (unsigned i = 0; i < sizeof(out); i++)
         out[i] = (uint8_t)(i * 5 + 1);
     lba_setup(f, 77, 2);
-    outb(f, REG_COMMAND, 0x30);
-    assert_int_equal(f->irq.edges, edges);
-    assert_int_equal(inb(f, CTL), ST_READY | ST_DRQ);
+    outb(&f->ch, REG_COMMAND, 0x30);
+    assert_int_equal(f->ch.irq.edges, edges);
+    assert_int_equal(inb(&f->ch, CTL), ST_READY | ST_DRQ);
     write_block(f, out, BLOCK_SECTOR, 4);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_DRQ);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_DRQ);
     write_block(f, out + BLOCK_SECTOR, BLOCK_SECTOR, 2);
-    assert_int_equal(take_irq(f, &edges), ST_READY);
-    outb(f, REG_COMMAND, 0xE7);
-    assert_int_equal(take_irq(f, &edges), ST_READY);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY);
+    outb(&f->ch, REG_COMMAND, 0xE7);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY);
     fd = open(f->path, O_RDONLY);
     assert_true(fd >= 0);
     assert_int_equal(pread(fd, back, sizeof(back), 77 * BLOCK_SECTOR), (ssize_t)sizeof(back));
@@ -313,42 +240,42 @@ static void test_multiple(void **state)
     struct fixture *f = *state;
     static uint8_t buf[10 * BLOCK_SECTOR];
     uint16_t w[256];
-    unsigned edges = f->irq.edges, sizes[] = { 4, 4, 2 };
+    unsigned edges = f->ch.irq.edges, sizes[] = { 4, 4, 2 };
     uint8_t *p = buf;
 
     lba_setup(f, 100, 10);
-    outb(f, REG_COMMAND, 0xC4);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_ERR);
-    assert_int_equal(inb(f, REG_ERROR), ERR_ABRT);
-    outb(f, REG_NSECTOR, 3);
-    outb(f, REG_COMMAND, 0xC6);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_ERR);
-    outb(f, REG_NSECTOR, 4);
-    outb(f, REG_COMMAND, 0xC6);
-    assert_int_equal(take_irq(f, &edges), ST_READY);
+    outb(&f->ch, REG_COMMAND, 0xC4);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_ERR);
+    assert_int_equal(inb(&f->ch, REG_ERROR), ERR_ABRT);
+    outb(&f->ch, REG_NSECTOR, 3);
+    outb(&f->ch, REG_COMMAND, 0xC6);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_ERR);
+    outb(&f->ch, REG_NSECTOR, 4);
+    outb(&f->ch, REG_COMMAND, 0xC6);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY);
     identify(f, w, 2);
-    edges = f->irq.edges;
+    edges = f->ch.irq.edges;
     assert_int_equal(w[59], 0x0104);
     lba_setup(f, 100, 10);
-    outb(f, REG_COMMAND, 0xC4);
+    outb(&f->ch, REG_COMMAND, 0xC4);
     for (unsigned b = 0; b < 3; b++) {
-        assert_int_equal(take_irq(f, &edges), ST_READY | ST_DRQ);
+        assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_DRQ);
         read_block(f, p, sizes[b] * BLOCK_SECTOR, 2);
         p += sizes[b] * BLOCK_SECTOR;
         if (b < 2)
-            assert_int_equal(inb(f, CTL) & ST_DRQ, ST_DRQ);
+            assert_int_equal(inb(&f->ch, CTL) & ST_DRQ, ST_DRQ);
     }
-    assert_int_equal(f->irq.edges, edges);
-    assert_int_equal(inb(f, REG_STATUS), ST_READY);
+    assert_int_equal(f->ch.irq.edges, edges);
+    assert_int_equal(inb(&f->ch, REG_STATUS), ST_READY);
     check_sectors(buf, 100, 10);
     /* write 6 sectors back 1000 sectors later: blocks of 4 and 2 */
     lba_setup(f, 1100, 6);
-    outb(f, REG_COMMAND, 0xC5);
-    assert_int_equal(inb(f, CTL), ST_READY | ST_DRQ);
+    outb(&f->ch, REG_COMMAND, 0xC5);
+    assert_int_equal(inb(&f->ch, CTL), ST_READY | ST_DRQ);
     write_block(f, buf, 4 * BLOCK_SECTOR, 2);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_DRQ);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_DRQ);
     write_block(f, buf + 4 * BLOCK_SECTOR, 2 * BLOCK_SECTOR, 4);
-    assert_int_equal(take_irq(f, &edges), ST_READY);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY);
     memset(buf, 0, sizeof(buf));
     assert_true(block_read(f->disk, 1100, 6, buf));
     check_sectors(buf, 100, 6);
@@ -361,71 +288,71 @@ static void test_translation(void **state)
     struct fixture *f = *state;
     uint8_t buf[BLOCK_SECTOR];
     uint16_t w[256];
-    unsigned edges = f->irq.edges;
+    unsigned edges = f->ch.irq.edges;
 
-    outb(f, REG_NSECTOR, 32);
-    outb(f, REG_SELECT, 0xA7);
-    outb(f, REG_COMMAND, 0x91);
-    assert_int_equal(take_irq(f, &edges), ST_READY);
+    outb(&f->ch, REG_NSECTOR, 32);
+    outb(&f->ch, REG_SELECT, 0xA7);
+    outb(&f->ch, REG_COMMAND, 0x91);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY);
     identify(f, w, 2);
-    edges = f->irq.edges;
+    edges = f->ch.irq.edges;
     assert_int_equal(w[54], DISK_SECTORS / (8 * 32));
     assert_int_equal(w[55], 8);
     assert_int_equal(w[56], 32);
     assert_int_equal(w[1], 8);
-    outb(f, REG_NSECTOR, 1);
-    outb(f, REG_SECTOR, 1);
-    outb(f, REG_LCYL, 0);
-    outb(f, REG_HCYL, 0);
-    outb(f, REG_SELECT, 0xA1);
-    outb(f, REG_COMMAND, 0x20);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_DRQ);
+    outb(&f->ch, REG_NSECTOR, 1);
+    outb(&f->ch, REG_SECTOR, 1);
+    outb(&f->ch, REG_LCYL, 0);
+    outb(&f->ch, REG_HCYL, 0);
+    outb(&f->ch, REG_SELECT, 0xA1);
+    outb(&f->ch, REG_COMMAND, 0x20);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_DRQ);
     read_block(f, buf, sizeof(buf), 2);
     check_sectors(buf, 32, 1);
     /* head 8 is out of range now */
-    outb(f, REG_SELECT, 0xA8);
-    outb(f, REG_COMMAND, 0x40);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_ERR);
-    assert_int_equal(inb(f, REG_ERROR), ERR_IDNF);
+    outb(&f->ch, REG_SELECT, 0xA8);
+    outb(&f->ch, REG_COMMAND, 0x40);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_ERR);
+    assert_int_equal(inb(&f->ch, REG_ERROR), ERR_IDNF);
 }
 
 static void test_errors_and_misc(void **state)
 {
     struct fixture *f = *state;
-    unsigned edges = f->irq.edges;
+    unsigned edges = f->ch.irq.edges;
 
     /* past the end: IDNF before any data */
     lba_setup(f, DISK_SECTORS - 1, 2);
-    outb(f, REG_COMMAND, 0x20);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_ERR);
-    assert_int_equal(inb(f, REG_ERROR), ERR_IDNF);
+    outb(&f->ch, REG_COMMAND, 0x20);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_ERR);
+    assert_int_equal(inb(&f->ch, REG_ERROR), ERR_IDNF);
     lba_setup(f, DISK_SECTORS - 1, 1);
-    outb(f, REG_COMMAND, 0x40);
-    assert_int_equal(take_irq(f, &edges), ST_READY);
-    outb(f, REG_COMMAND, 0x70);
-    assert_int_equal(take_irq(f, &edges), ST_READY);
-    outb(f, REG_COMMAND, 0x10);
-    assert_int_equal(take_irq(f, &edges), ST_READY);
+    outb(&f->ch, REG_COMMAND, 0x40);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY);
+    outb(&f->ch, REG_COMMAND, 0x70);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY);
+    outb(&f->ch, REG_COMMAND, 0x10);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY);
     /* unknown command and packet commands on a disk abort */
-    outb(f, REG_COMMAND, 0xFF);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_ERR);
-    assert_int_equal(inb(f, REG_ERROR), ERR_ABRT);
-    outb(f, REG_COMMAND, 0xA0);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_ERR);
+    outb(&f->ch, REG_COMMAND, 0xFF);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_ERR);
+    assert_int_equal(inb(&f->ch, REG_ERROR), ERR_ABRT);
+    outb(&f->ch, REG_COMMAND, 0xA0);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_ERR);
     /* SET FEATURES: PIO mode 4 accepted, UDMA refused */
-    outb(f, REG_FEATURES, 0x03);
-    outb(f, REG_NSECTOR, 0x0C);
-    outb(f, REG_COMMAND, 0xEF);
-    assert_int_equal(take_irq(f, &edges), ST_READY);
-    outb(f, REG_NSECTOR, 0x42);
-    outb(f, REG_COMMAND, 0xEF);
-    assert_int_equal(take_irq(f, &edges), ST_READY | ST_ERR);
+    outb(&f->ch, REG_FEATURES, 0x03);
+    outb(&f->ch, REG_NSECTOR, 0x0C);
+    outb(&f->ch, REG_COMMAND, 0xEF);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY);
+    outb(&f->ch, REG_NSECTOR, 0x42);
+    outb(&f->ch, REG_COMMAND, 0xEF);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY | ST_ERR);
     /* EXECUTE DEVICE DIAGNOSTIC: signature, error 01h */
-    outb(f, REG_COMMAND, 0x90);
-    assert_int_equal(take_irq(f, &edges), ST_READY);
-    assert_int_equal(inb(f, REG_ERROR), 0x01);
-    assert_int_equal(inb(f, REG_NSECTOR), 1);
-    assert_int_equal(inb(f, REG_SECTOR), 1);
+    outb(&f->ch, REG_COMMAND, 0x90);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY);
+    assert_int_equal(inb(&f->ch, REG_ERROR), 0x01);
+    assert_int_equal(inb(&f->ch, REG_NSECTOR), 1);
+    assert_int_equal(inb(&f->ch, REG_SECTOR), 1);
 }
 
 /* SRST: BSY while held, then the ATA signature and device 0 selected; nIEN
@@ -433,30 +360,30 @@ static void test_errors_and_misc(void **state)
 static void test_reset_and_nien(void **state)
 {
     struct fixture *f = *state;
-    unsigned edges = f->irq.edges;
+    unsigned edges = f->ch.irq.edges;
 
     lba_setup(f, 5, 1);
-    outb(f, REG_COMMAND, 0x20);
-    assert_true(f->irq.level);
-    outb(f, CTL, 0x04);
-    assert_false(f->irq.level);
-    assert_int_equal(inb(f, CTL), ST_BSY);
-    assert_int_equal(inb(f, REG_STATUS), ST_BSY);
-    outb(f, CTL, 0x00);
-    assert_int_equal(inb(f, REG_STATUS), ST_READY);
-    assert_int_equal(inb(f, REG_ERROR), 0x01);
-    assert_int_equal(inb(f, REG_NSECTOR), 1);
-    assert_int_equal(inb(f, REG_SECTOR), 1);
-    assert_int_equal(inb(f, REG_LCYL), 0);
-    assert_int_equal(inb(f, REG_HCYL), 0);
-    assert_int_equal(inb(f, REG_SELECT), 0);
-    assert_int_equal(ioports_read(f->io, CMD, 2), 0xFFFF);
-    edges = f->irq.edges;
-    outb(f, CTL, 0x02);
-    outb(f, REG_COMMAND, 0x10);
-    assert_false(f->irq.level);
-    outb(f, CTL, 0x00);
-    assert_int_equal(take_irq(f, &edges), ST_READY);
+    outb(&f->ch, REG_COMMAND, 0x20);
+    assert_true(f->ch.irq.level);
+    outb(&f->ch, CTL, 0x04);
+    assert_false(f->ch.irq.level);
+    assert_int_equal(inb(&f->ch, CTL), ST_BSY);
+    assert_int_equal(inb(&f->ch, REG_STATUS), ST_BSY);
+    outb(&f->ch, CTL, 0x00);
+    assert_int_equal(inb(&f->ch, REG_STATUS), ST_READY);
+    assert_int_equal(inb(&f->ch, REG_ERROR), 0x01);
+    assert_int_equal(inb(&f->ch, REG_NSECTOR), 1);
+    assert_int_equal(inb(&f->ch, REG_SECTOR), 1);
+    assert_int_equal(inb(&f->ch, REG_LCYL), 0);
+    assert_int_equal(inb(&f->ch, REG_HCYL), 0);
+    assert_int_equal(inb(&f->ch, REG_SELECT), 0);
+    assert_int_equal(ioports_read(f->ch.io, CMD, 2), 0xFFFF);
+    edges = f->ch.irq.edges;
+    outb(&f->ch, CTL, 0x02);
+    outb(&f->ch, REG_COMMAND, 0x10);
+    assert_false(f->ch.irq.level);
+    outb(&f->ch, CTL, 0x00);
+    assert_int_equal(take_irq(&f->ch, &edges), ST_READY);
 }
 
 /* No slave: status and alternate status read 00h, commands are ignored, the
@@ -464,27 +391,27 @@ static void test_reset_and_nien(void **state)
 static void test_absent_devices(void **state)
 {
     struct fixture *f = *state;
-    struct ide *empty = ide_create(f->io, IDE_SECONDARY_CMD, IDE_SECONDARY_CTL,
+    struct ide *empty = ide_create(f->ch.io, IDE_SECONDARY_CMD, IDE_SECONDARY_CTL,
                                    (struct irq_line){ 0 }, NULL);
-    unsigned edges = f->irq.edges;
+    unsigned edges = f->ch.irq.edges;
 
-    outb(f, REG_SELECT, 0xB0);
-    assert_int_equal(inb(f, REG_STATUS), 0);
-    assert_int_equal(inb(f, CTL), 0);
-    outb(f, REG_NSECTOR, 0x55);
-    assert_int_equal(inb(f, REG_NSECTOR), 0x55);
-    outb(f, REG_COMMAND, 0xEC);
-    assert_int_equal(f->irq.edges, edges);
-    assert_int_equal(inb(f, REG_STATUS), 0);
-    assert_false(ide_attach_disk(f->ide, 0, f->disk));
-    assert_false(ide_attach_disk(f->ide, 2, f->disk));
+    outb(&f->ch, REG_SELECT, 0xB0);
+    assert_int_equal(inb(&f->ch, REG_STATUS), 0);
+    assert_int_equal(inb(&f->ch, CTL), 0);
+    outb(&f->ch, REG_NSECTOR, 0x55);
+    assert_int_equal(inb(&f->ch, REG_NSECTOR), 0x55);
+    outb(&f->ch, REG_COMMAND, 0xEC);
+    assert_int_equal(f->ch.irq.edges, edges);
+    assert_int_equal(inb(&f->ch, REG_STATUS), 0);
+    assert_false(ide_attach_disk(f->ch.ide, 0, f->disk));
+    assert_false(ide_attach_disk(f->ch.ide, 2, f->disk));
     /* the ports are taken once */
-    assert_null(ide_create(f->io, CMD, CTL, (struct irq_line){ 0 }, NULL));
+    assert_null(ide_create(f->ch.io, CMD, CTL, (struct irq_line){ 0 }, NULL));
     assert_non_null(empty);
     for (uint16_t port = IDE_SECONDARY_CMD + 1; port < IDE_SECONDARY_CMD + 8; port++)
-        assert_int_equal(inb(f, port), 0x7F);
-    assert_int_equal(inb(f, IDE_SECONDARY_CTL), 0x7F);
-    assert_null(ioports_owner(f->io, IDE_PRIMARY_CTL + 1));
+        assert_int_equal(inb(&f->ch, port), 0x7F);
+    assert_int_equal(inb(&f->ch, IDE_SECONDARY_CTL), 0x7F);
+    assert_null(ioports_owner(f->ch.io, IDE_PRIMARY_CTL + 1));
     ide_destroy(empty);
 }
 

@@ -93,7 +93,18 @@ expect_demo_steps() {
         fail "unreadable VMM record line '$cli_line'"
     (( BASH_REMATCH[2] == BASH_REMATCH[1] + 1 && BASH_REMATCH[4] == BASH_REMATCH[3] + 1 )) ||
         fail "ring-3 CLI: expected one VMM call and one exception: '$cli_line'"
+    local cli_exc_after=${BASH_REMATCH[4]}
+    # each faulting step runs once: the next one starts where the ring-3 CLI's
+    # exceptions count ended
+    local cr0_line
+    cr0_line=$(grep -A1 -F "MOV CR0 at ring 3:" "$work/out" | tail -1)
+    [[ $cr0_line =~ exceptions\ ([0-9]+)\ -\>\ ([0-9]+) ]] ||
+        fail "unreadable VMM record line '$cr0_line'"
+    (( BASH_REMATCH[1] == cli_exc_after && BASH_REMATCH[2] == cli_exc_after + 1 )) ||
+        fail "ring-3 MOV CR0 did not follow the CLI's single run: '$cr0_line'"
     expect_out "why: clears IF: faults when CPL > IOPL"
+    # the debug console copy of a long reason stays on one line
+    expect_out "why: silently ignores IF/IOPL changes outside ring 0 instead of trapping (Popek-Goldberg violation)"
     grep -qE 'SMC invalidations [0-9]+ -> [1-9]' "$work/out" || fail "no SMC invalidation"
     grep -qE '^  blocks translated +[1-9]' "$work/out" || fail "no translation statistics"
     grep -qE '^  PRIVILEGED +[1-9]' "$work/out" || fail "no VMM calls by class"
