@@ -14,6 +14,19 @@
 #include "jitmem.h"
 #include "tb.h"
 
+/* Valgrind translates guest code once and sees writes only at the address
+ * they are made: a chain patch or a flush through the RW view must be told
+ * (valgrind.h client request; a few no-op instructions when not under it). */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define X64_CODE_CHANGED(rx, len) VALGRIND_DISCARD_TRANSLATIONS(rx, len)
+#endif
+#endif
+#ifndef X64_CODE_CHANGED
+#define X64_CODE_CHANGED(rx, len) ((void)(rx), (void)(len))
+#endif
+
 enum {
     /* code space reserved while one block is compiled (main, then cold) */
     X64_RESERVE_MAIN = 192u << 10,
@@ -311,6 +324,7 @@ static void patch_exit(struct backend_ctx *ctx, struct tb *from, unsigned slot,
         return;
     const uint8_t *field = (const uint8_t *)blk + blk->jmp_field[slot];
     x64_write_rel32(jitmem_rw(st->mem, field), field, target);
+    X64_CODE_CHANGED(field, 4);
 }
 
 static void x64_link(struct backend_ctx *ctx, struct tb *from, unsigned slot, struct tb *to)
@@ -328,6 +342,8 @@ static void x64_unlink(struct backend_ctx *ctx, struct tb *from, unsigned slot)
 static void x64_flush(struct backend_ctx *ctx)
 {
     struct x64_state *st = ctx->priv;
+    /* the trampolines are the first allocation */
+    X64_CODE_CHANGED(st->enter + st->keep, jitmem_used(st->mem) - st->keep);
     jitmem_reset(st->mem, st->keep);
 }
 
