@@ -199,11 +199,10 @@ static void xc_begin(struct xc *x, struct backend_ctx *ctx, struct tb *tb,
     prepass_homes(x);
 }
 
-/* A chained jump lands here: the block becomes ctx->current and is counted. */
+/* A chained jump lands here: the block is counted (ctx->current is stored
+ * only where it is read: xc_sync_all, xc_jmp_epilogue). */
 static void emit_chain_entry(struct xc *x)
 {
-    x64_mov_ri64(&x->b, X64_RAX, (uint64_t)(uintptr_t)x->tb);
-    x64_store(&x->b, 8, x64_m(XR_CTX, offsetof(struct backend_ctx, current)), X64_RAX);
     x64_alu_mi(&x->b, X64_ADD, 8, x64_m(XR_CTX, offsetof(struct backend_ctx, chained)), 1);
 }
 

@@ -457,6 +457,33 @@ uint32_t x64_rt_getcf(struct cpu *cpu)
     return flags_compute_cf(f->op, f->res, f->src1, f->src2);
 }
 
+/* d = CF of the record already in cpu->flags (none pending). INC/DEC keep
+ * CF in src2 (flags.h), read inline; other kinds call x64_rt_getcf from a
+ * cold stub. */
+static void getcf_stored(struct xc *x, ir_tmp d)
+{
+    struct x64_buf *b = &x->b;
+    uint16_t saved;
+    xc_alloc(x, d);
+    int rd = xc_dst(x, d);
+    uint32_t cold = x64_pos(&x->cold);
+    xc_save_live(x, &x->cold, rd, &saved);
+    x64_mov_rr(&x->cold, 8, X64_RDI, XR_CPU);
+    x64_call_abs(&x->cold, (const void *)x64_rt_getcf);
+    x64_mov_rr(&x->cold, 4, XR_S2, X64_RAX);
+    xc_restore_live(x, &x->cold, saved);
+    x64_mov_rr(&x->cold, 4, rd, XR_S2);
+    uint32_t back = x64_jmp32(&x->cold);
+    _Static_assert((CC_INC ^ CC_DEC) == 1, "INC and DEC differ in bit 0 only");
+    x64_load(b, 1, XR_S0, x64_m(XR_CPU, offsetof(struct cpu, flags.op)));
+    x64_alu_ri(b, X64_OR, 4, XR_S0, 1);
+    x64_alu_ri(b, X64_CMP, 4, XR_S0, CC_DEC);
+    xc_jcc_to_cold(x, X64_CC_NE, cold);
+    x64_load(b, 4, rd, x64_m(XR_CPU, offsetof(struct cpu, flags.src2)));
+    xc_add_fix(x, FIX_COLD_TO_MAIN, back, x64_pos(b));
+    xc_commit(x, d, rd);
+}
+
 static void emit_getcf(struct xc *x, const struct ir_op *op)
 {
     const struct pending_flags *f = &x->fl;
@@ -467,6 +494,8 @@ static void emit_getcf(struct xc *x, const struct ir_op *op)
         emit_mov(x, &mv);
     } else if (f->valid && f->plain && host_flags(x)) {
         set_from_host_cc(x, op->d, X64_CC_B);
+    } else if (!f->valid) {
+        getcf_stored(x, op->d);
     } else {
         xc_flags_store(x, &x->b, false);
         struct carg args[5] = {{CA_CPU, 0}};

@@ -252,8 +252,17 @@ void xc_icount_undo(struct xc *x, struct x64_buf *b)
                    (int32_t)x->pending_insns);
 }
 
+/* ctx->current is stored where C code or cpu_exec may read it (not on every
+ * chained entry): the SMC check of a store through C, and the exits. */
+static void set_current(struct xc *x, struct x64_buf *b)
+{
+    x64_mov_ri64(b, XR_S1, (uint64_t)(uintptr_t)x->tb);
+    x64_store(b, 8, x64_m(XR_CTX, offsetof(struct backend_ctx, current)), XR_S1);
+}
+
 void xc_sync_all(struct xc *x, struct x64_buf *b, bool stub)
 {
+    set_current(x, b);
     xc_writeback(x, b, stub);
     xc_flags_store(x, b, stub);
     x64_store_imm(b, 4, x64_m(XR_CPU, offsetof(struct cpu, eip)), (int32_t)x->cur_eip);
@@ -315,6 +324,7 @@ void xc_jmp_cold_to_main(struct xc *x, uint32_t main_off)
 
 void xc_jmp_epilogue(struct xc *x, struct x64_buf *b)
 {
+    set_current(x, b);
     uint32_t field = x64_jmp32(b);
     xc_add_fix(x, b == &x->b ? FIX_MAIN_TO_EPI : FIX_COLD_TO_EPI, field, 0);
 }
