@@ -141,6 +141,33 @@ static void prepass_temps(struct xc *x)
     }
 }
 
+/* What an op's result fits in: NW_SIZE its size (the IR truncates pure
+ * arithmetic, getr and ld zero-extend), NW_BIT 0 or 1, else 32 bits. */
+enum { NW_ANY, NW_SIZE, NW_BIT };
+static const uint8_t narrow_kind[IR_COUNT] = {
+    [IR_getr] = NW_SIZE, [IR_ld] = NW_SIZE, [IR_add] = NW_SIZE, [IR_sub] = NW_SIZE,
+    [IR_and] = NW_SIZE, [IR_or] = NW_SIZE, [IR_xor] = NW_SIZE, [IR_shl] = NW_SIZE,
+    [IR_shr] = NW_SIZE, [IR_sar] = NW_SIZE, [IR_mul] = NW_SIZE, [IR_not] = NW_SIZE,
+    [IR_neg] = NW_SIZE, [IR_zext] = NW_SIZE,
+    [IR_getcf] = NW_BIT, [IR_cond] = NW_BIT, [IR_seteq] = NW_BIT,
+};
+
+/* xc.narrow: the widest of every definition of each temp. */
+static void prepass_narrow(struct xc *x)
+{
+    memset(x->narrow, 0, x->ir->ntemps * sizeof(x->narrow[0]));
+    for (unsigned k = 0; k < x->ir->nops; k++) {
+        const struct ir_op *op = &x->ir->ops[k];
+        if (!op->d || op->opc == IR_flags)
+            continue;
+        unsigned w = narrow_kind[op->opc] == NW_BIT ? 1 : 4;
+        if (narrow_kind[op->opc] == NW_SIZE && op->size < 4)
+            w = op->size;
+        if (w > x->narrow[op->d])
+            x->narrow[op->d] = (uint8_t)w;
+    }
+}
+
 /* The most used guest registers get a host register for the whole block. */
 static void prepass_homes(struct xc *x)
 {
@@ -196,6 +223,7 @@ static void xc_begin(struct xc *x, struct backend_ctx *ctx, struct tb *tb,
     x->exit_off[0] = x->exit_off[1] = 0;
     x->overflow = false;
     prepass_temps(x);
+    prepass_narrow(x);
     prepass_homes(x);
 }
 

@@ -123,6 +123,8 @@ struct xc {
     uint16_t lastuse[IR_MAX_TEMPS];
     /* op index that defined each temp */
     uint16_t def[IR_MAX_TEMPS];
+    /* bytes each temp's value is known to fit in (1, 2 or 4), from its defs */
+    uint8_t narrow[IR_MAX_TEMPS];
     /* temp owning each host register (0: free), or home guest reg + 1 as -(g+1) */
     int owner[16];
     uint16_t free_regs;
@@ -166,6 +168,8 @@ struct xc {
 /* ---- backend_x86_64_regs.c: temps, guest registers, syncing ---- */
 bool xc_is_const(const struct xc *x, ir_tmp t);
 uint32_t xc_const(const struct xc *x, ir_tmp t);
+/* Does t's value fit in size bytes (zero-extended)? */
+bool xc_fits(const struct xc *x, ir_tmp t, unsigned size);
 /* The register holding t's value: its own, or scratch after loading it. */
 int xc_src(struct xc *x, struct x64_buf *b, ir_tmp t, int scratch);
 /* Copy t's value into reg. */

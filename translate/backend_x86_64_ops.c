@@ -242,7 +242,7 @@ static void emit_shift(struct xc *x, const struct ir_op *op, int rd)
     if (!xc_is_const(x, op->b))
         xc_load_into(x, b, op->b, X64_RCX);
     xc_load_into(x, b, op->a, rd);
-    if (op->opc == IR_shr)
+    if (op->opc == IR_shr && !xc_fits(x, op->a, op->size))
         trunc_reg(b, op->size, rd);
     else if (op->opc == IR_sar && op->size < 4)
         x64_movsx(b, op->size, rd, rd);
@@ -265,20 +265,59 @@ static void emit_seteq(struct xc *x, const struct ir_op *op, int rd)
     x64_movzx(&x->b, 1, rd, X64_RAX);
 }
 
+/* The host operand size for a 1- or 2-byte add sub and or xor that needs no
+ * truncation after it (4: truncate). and/or/xor of values that fit stay in
+ * range at any width; otherwise a narrow op on a zero-extended a keeps the
+ * upper bits zero. */
+static unsigned arith_width(const struct xc *x, const struct ir_op *op, bool *trunc)
+{
+    *trunc = op->size < 4;
+    if (op->size >= 4 || op->opc == IR_mul || !xc_fits(x, op->a, op->size))
+        return 4;
+    *trunc = false;
+    if (op->opc == IR_and || (op->opc != IR_add && op->opc != IR_sub &&
+                              xc_fits(x, op->b, op->size)))
+        return 4;
+    return op->size;
+}
+
 /* add sub and or xor mul: rd = a op b, truncated. */
 static void emit_arith(struct xc *x, const struct ir_op *op, int rd)
 {
     struct x64_buf *b = &x->b;
     bool bconst = xc_is_const(x, op->b) && op->opc != IR_mul;
+    bool trunc;
+    unsigned w = arith_width(x, op, &trunc);
     int rb = bconst ? -1 : xc_src(x, b, op->b, XR_S2);
     xc_load_into(x, b, op->a, rd);
     if (op->opc == IR_mul)
         x64_imul_rr(b, 4, rd, rb);
     else if (bconst)
-        x64_alu_ri(b, (enum x64_alu)(alu_host[op->opc] - 1), 4, rd, (int32_t)xc_const(x, op->b));
+        x64_alu_ri(b, (enum x64_alu)(alu_host[op->opc] - 1), w, rd, (int32_t)xc_const(x, op->b));
     else
-        x64_alu_rr(b, (enum x64_alu)(alu_host[op->opc] - 1), 4, rd, rb);
-    trunc_reg(b, op->size, rd);
+        x64_alu_rr(b, (enum x64_alu)(alu_host[op->opc] - 1), w, rd, rb);
+    if (trunc)
+        trunc_reg(b, op->size, rd);
+}
+
+/* Is d = a op b just a (b a neutral constant, a already in range)? */
+static bool is_identity(const struct xc *x, const struct ir_op *op)
+{
+    if (!xc_is_const(x, op->b) || !xc_fits(x, op->a, op->size))
+        return false;
+    uint32_t v = xc_const(x, op->b);
+    switch (op->opc) {
+    case IR_add: case IR_sub: case IR_or: case IR_xor:
+        return v == 0;
+    case IR_shl: case IR_shr: case IR_sar:
+        return (v & 31) == 0;
+    case IR_and:
+        return (v & size_mask(op->size)) == size_mask(op->size);
+    case IR_mul:
+        return v == 1;
+    default:
+        return false;
+    }
 }
 
 static void emit_alu2(struct xc *x, const struct ir_op *op)
@@ -286,6 +325,11 @@ static void emit_alu2(struct xc *x, const struct ir_op *op)
     if (xc_is_const(x, op->a) && xc_is_const(x, op->b)) {
         xc_set_const(x, op->d, fold2(op->opc, op->size,
                                      xc_const(x, op->a), xc_const(x, op->b)));
+        return;
+    }
+    if (is_identity(x, op)) {
+        struct ir_op mv = {.opc = IR_mov, .size = 4, .d = op->d, .a = op->a};
+        emit_mov(x, &mv);
         return;
     }
     xc_alloc(x, op->d);

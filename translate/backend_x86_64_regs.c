@@ -36,6 +36,15 @@ uint32_t xc_const(const struct xc *x, ir_tmp t)
     return t == 0 ? 0 : x->loc[t].val;
 }
 
+bool xc_fits(const struct xc *x, ir_tmp t, unsigned size)
+{
+    if (size >= 4)
+        return true;
+    if (xc_is_const(x, t))
+        return xc_const(x, t) >> (8 * size) == 0;
+    return x->narrow[t] && x->narrow[t] <= size;
+}
+
 void xc_load_into(struct xc *x, struct x64_buf *b, ir_tmp t, int reg)
 {
     const struct tloc *l = &x->loc[t];
