@@ -186,6 +186,9 @@ void xc_alloc(struct xc *x, ir_tmp d);
 void xc_release(struct xc *x);
 /* Make temps sharing guest register g's home into copies before it changes. */
 void xc_unalias(struct xc *x, int g);
+/* The same for the temps read after op i only: op i reads its operands
+ * before it writes g's home. */
+void xc_unalias_later(struct xc *x, int g);
 /* d = guest register g (32 bits) without a copy, while g is unchanged. */
 void xc_alias(struct xc *x, ir_tmp d, int g);
 

@@ -170,6 +170,12 @@ static void emit_setr(struct xc *x, const struct ir_op *op)
         setr_memory(x, op, g, high);
         return;
     }
+    if (op->size == 4 && x->loaded[g] && x->loc[op->a].kind == TL_REG &&
+        x->loc[op->a].alias == g + 1) {
+        /* the value is already in the home (emit_alu2_home, or g = g) */
+        x->dirty[g] = true;
+        return;
+    }
     xc_unalias(x, g);
     if (op->size == 4) {
         xc_load_into(x, &x->b, op->a, x->home[g]);
@@ -320,6 +326,39 @@ static bool is_identity(const struct xc *x, const struct ir_op *op)
     }
 }
 
+/* The guest register whose home a 32-bit op may compute into: the next op
+ * stores d there, and b is not read from that home after it changes. -1 if
+ * none. */
+static int alu2_home(const struct xc *x, const struct ir_op *op)
+{
+    if (op->size != 4 || op->opc == IR_seteq || x->i + 1 >= x->ir->nops)
+        return -1;
+    const struct ir_op *next = op + 1;
+    if (next->opc != IR_setr || next->size != 4 || next->a != op->d || x->home[next->imm] < 0)
+        return -1;
+    int h = x->home[next->imm];
+    const struct tloc *la = &x->loc[op->a], *lb = &x->loc[op->b];
+    bool a_in_h = op->a && la->kind == TL_REG && la->reg == h;
+    bool b_in_h = op->b && lb->kind == TL_REG && lb->reg == h;
+    if ((b_in_h && !a_in_h && !shift_host[op->opc]) || (op->d == op->b && op->d != op->a))
+        return -1;
+    return (int)next->imm;
+}
+
+/* d = a op b computed in guest register g's home; d becomes its alias, so
+ * the setr that follows costs nothing. */
+static void emit_alu2_home(struct xc *x, const struct ir_op *op, int g)
+{
+    int h = x->home[g];
+    xc_unalias_later(x, g);
+    if (shift_host[op->opc])
+        emit_shift(x, op, h);
+    else
+        emit_arith(x, op, h);
+    x->loaded[g] = true;
+    xc_alias(x, op->d, g);
+}
+
 static void emit_alu2(struct xc *x, const struct ir_op *op)
 {
     if (xc_is_const(x, op->a) && xc_is_const(x, op->b)) {
@@ -330,6 +369,11 @@ static void emit_alu2(struct xc *x, const struct ir_op *op)
     if (is_identity(x, op)) {
         struct ir_op mv = {.opc = IR_mov, .size = 4, .d = op->d, .a = op->a};
         emit_mov(x, &mv);
+        return;
+    }
+    int g = alu2_home(x, op);
+    if (g >= 0) {
+        emit_alu2_home(x, op, g);
         return;
     }
     xc_alloc(x, op->d);

@@ -173,25 +173,40 @@ void xc_alias(struct xc *x, ir_tmp d, int g)
     x->aliases[x->nalias++] = d;
 }
 
+/* Turn alias k into a copy of its home if it is read at op live_from or
+ * later; else just drop it. */
+static void unalias_one(struct xc *x, unsigned k, unsigned live_from)
+{
+    ir_tmp t = x->aliases[k];
+    struct tloc *l = &x->loc[t];
+    int home = l->reg;
+    l->kind = TL_NONE;
+    l->alias = 0;
+    x->aliases[k] = x->aliases[--x->nalias];
+    if (x->lastuse[t] < live_from)
+        return;
+    xc_alloc_live(x, t);
+    if (l->kind == TL_REG)
+        x64_mov_rr(&x->b, 4, l->reg, home);
+    else
+        x64_store(&x->b, 4, spill_mem(x, l->slot), home);
+}
+
 void xc_unalias(struct xc *x, int g)
 {
     for (unsigned k = 0; k < x->nalias; k++) {
-        ir_tmp t = x->aliases[k];
-        struct tloc *l = &x->loc[t];
-        if (l->alias != g + 1)
-            continue;
-        int home = l->reg;
-        l->kind = TL_NONE;
-        l->alias = 0;
-        x->aliases[k--] = x->aliases[--x->nalias];
         /* the op being compiled may still read it */
-        if (x->lastuse[t] < x->i)
-            continue;
-        xc_alloc_live(x, t);
-        if (l->kind == TL_REG)
-            x64_mov_rr(&x->b, 4, l->reg, home);
-        else
-            x64_store(&x->b, 4, spill_mem(x, l->slot), home);
+        if (x->loc[x->aliases[k]].alias == g + 1)
+            unalias_one(x, k--, x->i);
+    }
+}
+
+void xc_unalias_later(struct xc *x, int g)
+{
+    for (unsigned k = 0; k < x->nalias; k++) {
+        ir_tmp t = x->aliases[k];
+        if (x->loc[t].alias == g + 1 && x->lastuse[t] > x->i)
+            unalias_one(x, k--, x->i + 1);
     }
 }
 
