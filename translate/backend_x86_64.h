@@ -143,6 +143,8 @@ struct xc {
     bool dirty[8];
 
     struct pending_flags fl;
+    /* condition (0-15) of a cond op left for the branch after it, or -1 */
+    int fused_cc;
     /* guest instructions begun since cpu->icount was last brought up to date */
     unsigned pending_insns;
     uint32_t cur_eip;

@@ -473,14 +473,30 @@ static void emit_flags(struct xc *x, const struct ir_op *op)
                                          (def->a == op->b && def->b == op->a));
 }
 
-/* Set the host flags as the pending guest flags op would have. False when
- * that takes more than one instruction (the caller then asks flags.c). */
-static bool host_flags(struct xc *x)
+/* Can host_flags recreate the pending flags? */
+static bool host_flags_ok(const struct xc *x)
+{
+    const struct pending_flags *f = &x->fl;
+    enum cc_kind k = CC_KIND(f->op);
+    return f->valid && (k == CC_LOGIC || k == CC_INC || k == CC_DEC ||
+                        ((k == CC_ADD || k == CC_SUB) && f->plain));
+}
+
+/* Does condition cc (0-15) read CF? B, AE, BE, A. */
+static bool cc_reads_cf(unsigned cc)
+{
+    return (cc & 0xC) == 0 ? (cc & 0xE) == 2 : (cc & 0xE) == 6;
+}
+
+/* Set the host flags as the pending guest flags op would have (CF only if
+ * need_cf). False when that takes more than one instruction (the caller
+ * then asks flags.c). */
+static bool host_flags(struct xc *x, bool need_cf)
 {
     struct x64_buf *b = &x->b;
     const struct pending_flags *f = &x->fl;
     unsigned size = CC_SIZE(f->op);
-    if (!f->valid)
+    if (!host_flags_ok(x))
         return false;
     switch (CC_KIND(f->op)) {
     case CC_LOGIC: {
@@ -504,7 +520,8 @@ static bool host_flags(struct xc *x)
     case CC_INC:
     case CC_DEC:
         /* CF is kept from src2; INC/DEC leave the host CF alone too */
-        x64_bt_ri(b, xc_src(x, b, f->src2, XR_S2), 0);
+        if (need_cf)
+            x64_bt_ri(b, xc_src(x, b, f->src2, XR_S2), 0);
         xc_load_into(x, b, f->src1, XR_S0);
         if (CC_KIND(f->op) == CC_INC)
             x64_inc(b, size, XR_S0);
@@ -527,7 +544,14 @@ static void set_from_host_cc(struct xc *x, ir_tmp d, enum x64_cc cc)
 
 static void emit_cond(struct xc *x, const struct ir_op *op)
 {
-    if (host_flags(x)) {
+    const struct ir_op *next = op + 1;
+    if (host_flags_ok(x) && x->i + 1 < x->ir->nops && next->a == op->d &&
+        (next->opc == IR_brz || next->opc == IR_brnz) && x->lastuse[op->d] == x->i + 1) {
+        /* emit_branch tests the host flags itself */
+        x->fused_cc = (int)(op->imm & 15);
+        return;
+    }
+    if (host_flags(x, cc_reads_cf(op->imm & 15))) {
         set_from_host_cc(x, op->d, (enum x64_cc)(op->imm & 15));
         return;
     }
@@ -580,7 +604,7 @@ static void emit_getcf(struct xc *x, const struct ir_op *op)
     } else if (f->valid && (CC_KIND(f->op) == CC_INC || CC_KIND(f->op) == CC_DEC)) {
         struct ir_op mv = {.opc = IR_mov, .size = 4, .d = op->d, .a = f->src2};
         emit_mov(x, &mv);
-    } else if (f->valid && f->plain && host_flags(x)) {
+    } else if (f->valid && f->plain && host_flags(x, true)) {
         set_from_host_cc(x, op->d, X64_CC_B);
     } else if (!f->valid) {
         getcf_stored(x, op->d);
@@ -633,12 +657,32 @@ static void sync_for_branch(struct xc *x)
     xc_icount_sync(x, &x->b, false);
 }
 
+/* The branch on a fused cond (emit_cond): sync first, as that changes the
+ * host flags, then recreate the guest's; returns the jcc condition. */
+static enum x64_cc branch_on_flags(struct xc *x, const struct ir_op *op)
+{
+    unsigned cc = (unsigned)x->fused_cc;
+    x->fused_cc = -1;
+    xc_writeback(x, &x->b, false);
+    xc_icount_sync(x, &x->b, false);
+    xc_flags_store(x, &x->b, true);
+    host_flags(x, cc_reads_cf(cc));
+    x->fl.valid = false;
+    return (enum x64_cc)(op->opc == IR_brz ? cc ^ 1 : cc);
+}
+
 static void emit_branch(struct xc *x, const struct ir_op *op)
 {
-    sync_for_branch(x);
-    int ra = xc_src(x, &x->b, op->a, XR_S1);
-    x64_test_rr(&x->b, 4, ra, ra);
-    uint32_t field = x64_jcc32(&x->b, op->opc == IR_brz ? X64_CC_E : X64_CC_NE);
+    enum x64_cc cc;
+    if (x->fused_cc >= 0) {
+        cc = branch_on_flags(x, op);
+    } else {
+        sync_for_branch(x);
+        int ra = xc_src(x, &x->b, op->a, XR_S1);
+        x64_test_rr(&x->b, 4, ra, ra);
+        cc = op->opc == IR_brz ? X64_CC_E : X64_CC_NE;
+    }
+    uint32_t field = x64_jcc32(&x->b, cc);
     if (x->nlfix >= IR_MAX_LABELS * 2) {
         x->overflow = true;
         return;
