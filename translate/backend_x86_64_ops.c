@@ -287,6 +287,29 @@ static unsigned arith_width(const struct xc *x, const struct ir_op *op, bool *tr
     return op->size;
 }
 
+/* add of a register and a constant or two registers into another register:
+ * one lea. False when it does not apply. */
+static bool arith_lea(struct xc *x, const struct ir_op *op, int rd, unsigned w)
+{
+    ir_tmp ta = op->a, tb = op->b;
+    if (op->opc != IR_add || w != 4)
+        return false;
+    if (xc_is_const(x, ta)) {
+        ta = op->b;
+        tb = op->a;
+    }
+    const struct tloc *la = &x->loc[ta], *lb = &x->loc[tb];
+    if (!ta || la->kind != TL_REG || la->reg == rd)
+        return false;
+    if (xc_is_const(x, tb))
+        x64_lea(&x->b, 4, rd, x64_m(la->reg, (int32_t)xc_const(x, tb)));
+    else if (lb->kind == TL_REG)
+        x64_lea(&x->b, 4, rd, x64_mi(la->reg, lb->reg, 1, 0));
+    else
+        return false;
+    return true;
+}
+
 /* add sub and or xor mul: rd = a op b, truncated. */
 static void emit_arith(struct xc *x, const struct ir_op *op, int rd)
 {
@@ -294,6 +317,11 @@ static void emit_arith(struct xc *x, const struct ir_op *op, int rd)
     bool bconst = xc_is_const(x, op->b) && op->opc != IR_mul;
     bool trunc;
     unsigned w = arith_width(x, op, &trunc);
+    if (arith_lea(x, op, rd, w)) {
+        if (trunc)
+            trunc_reg(b, op->size, rd);
+        return;
+    }
     int rb = bconst ? -1 : xc_src(x, b, op->b, XR_S2);
     xc_load_into(x, b, op->a, rd);
     if (op->opc == IR_mul)
