@@ -145,6 +145,8 @@ struct xc {
     struct pending_flags fl;
     /* condition (0-15) of a cond op left for the branch after it, or -1 */
     int fused_cc;
+    /* op index + 1 of a setr already done by the op before it (0: none) */
+    unsigned setr_done;
     /* guest instructions begun since cpu->icount was last brought up to date */
     unsigned pending_insns;
     uint32_t cur_eip;

@@ -170,6 +170,11 @@ static void emit_setr(struct xc *x, const struct ir_op *op)
         setr_memory(x, op, g, high);
         return;
     }
+    if (x->setr_done == x->i + 1) {
+        /* emit_alu2_narrow_home updated the home already */
+        x->dirty[g] = true;
+        return;
+    }
     if (op->size == 4 && x->loaded[g] && x->loc[op->a].kind == TL_REG &&
         x->loc[op->a].alias == g + 1) {
         /* the value is already in the home (emit_alu2_home, or g = g) */
@@ -387,6 +392,58 @@ static void emit_alu2_home(struct xc *x, const struct ir_op *op, int g)
     xc_alias(x, op->d, g);
 }
 
+/* May op change guest register g (or its home)? */
+static bool writes_reg(const struct ir_op *op, int g)
+{
+    if (op->opc == IR_call || op->opc == IR_label)
+        return true;
+    return op->opc == IR_setr && (int)(op->size == 1 ? op->imm & 3 : op->imm) == g;
+}
+
+/* The guest register whose home a 1/2-byte add sub and or xor can update in
+ * place (op h16, b): the next op stores d there at the op's size, and a is a
+ * getr of the same register part, unchanged since. -1 if none. */
+static int alu2_narrow_home(const struct xc *x, const struct ir_op *op)
+{
+    const struct ir_op *next = op + 1;
+    if (op->size == 4 || !alu_host[op->opc] || x->i + 1 >= x->ir->nops || !op->a ||
+        xc_is_const(x, op->a) || next->opc != IR_setr || next->size != op->size ||
+        next->a != op->d || next->imm >= 4 || x->home[next->imm] < 0 || !x->loaded[next->imm])
+        return -1;
+    unsigned k = x->def[op->a];
+    const struct ir_op *def = &x->ir->ops[k];
+    if (def->opc != IR_getr || def->d != op->a || def->size != op->size ||
+        def->imm != next->imm || k >= x->i || x->i - k > 8)
+        return -1;
+    for (unsigned j = k + 1; j < x->i; j++) {
+        const struct ir_op *o = &x->ir->ops[j];
+        if (writes_reg(o, (int)next->imm) || (o->d == op->a && o->opc != IR_flags))
+            return -1;
+    }
+    return (int)next->imm;
+}
+
+/* op h, b on guest register g's home (alu2_narrow_home); d, if read after
+ * the setr that this makes redundant, is the home's low part. */
+static void emit_alu2_narrow_home(struct xc *x, const struct ir_op *op, int g)
+{
+    struct x64_buf *b = &x->b;
+    int h = x->home[g];
+    enum x64_alu alu = (enum x64_alu)(alu_host[op->opc] - 1);
+    xc_unalias_later(x, g);
+    if (xc_is_const(x, op->b))
+        x64_alu_ri(b, alu, op->size, h, (int32_t)xc_const(x, op->b));
+    else
+        x64_alu_rr(b, alu, op->size, h, xc_src(x, b, op->b, XR_S2));
+    x->setr_done = x->i + 2;
+    if (x->lastuse[op->d] > x->i + 1) {
+        xc_alloc(x, op->d);
+        int rd = xc_dst(x, op->d);
+        x64_movzx(b, op->size, rd, h);
+        xc_commit(x, op->d, rd);
+    }
+}
+
 static void emit_alu2(struct xc *x, const struct ir_op *op)
 {
     if (xc_is_const(x, op->a) && xc_is_const(x, op->b)) {
@@ -402,6 +459,11 @@ static void emit_alu2(struct xc *x, const struct ir_op *op)
     int g = alu2_home(x, op);
     if (g >= 0) {
         emit_alu2_home(x, op, g);
+        return;
+    }
+    g = alu2_narrow_home(x, op);
+    if (g >= 0) {
+        emit_alu2_narrow_home(x, op, g);
         return;
     }
     xc_alloc(x, op->d);
@@ -537,8 +599,12 @@ static bool host_flags(struct xc *x, bool need_cf)
         if (!f->plain)
             return false;
         bool sub = CC_KIND(f->op) == CC_SUB;
+        /* cmp leaves src1 alone; add needs a copy */
         int r1 = XR_S0;
-        xc_load_into(x, b, f->src1, r1);
+        if (sub)
+            r1 = xc_src(x, b, f->src1, XR_S0);
+        else
+            xc_load_into(x, b, f->src1, r1);
         if (xc_is_const(x, f->src2))
             x64_alu_ri(b, sub ? X64_CMP : X64_ADD, size, r1, (int32_t)xc_const(x, f->src2));
         else
@@ -782,12 +848,11 @@ static const struct x64_block *block_rx(const struct xc *x)
  * transfer keeps CS and the mode, so the target block is known by its EIP
  * alone. Hit: jump straight to the block the header's cache names, if that
  * block is still valid. Miss: fall through to x64_rt_lookup_ind. */
-static void ind_cache_probe(struct xc *x)
+static void ind_cache_probe(struct xc *x, int reip)
 {
     struct x64_buf *b = &x->b;
     x64_mov_ri64(b, X64_RAX, (uint64_t)(uintptr_t)block_rx(x));
-    x64_load(b, 4, XR_S1, x64_m(XR_CPU, offsetof(struct cpu, eip)));
-    x64_alu_rm(b, X64_CMP, 4, XR_S1, x64_m(X64_RAX, offsetof(struct x64_block, ind_eip)));
+    x64_alu_rm(b, X64_CMP, 4, reip, x64_m(X64_RAX, offsetof(struct x64_block, ind_eip)));
     uint32_t miss = x64_jcc32(b, X64_CC_NE);
     x64_load(b, 8, XR_S1, x64_m(X64_RAX, offsetof(struct x64_block, ind_tb)));
     x64_alu_mi(b, X64_CMP, 1, x64_m(XR_S1, offsetof(struct tb, valid)), 0);
@@ -803,13 +868,14 @@ static void emit_exit_ind(struct xc *x, const struct ir_op *op)
     uint32_t fields[6];
     unsigned n = 0;
     sync_for_branch(x);
-    x64_store(&x->b, 4, x64_m(XR_CPU, offsetof(struct cpu, eip)),
-              xc_src(x, &x->b, op->a, XR_S1));
+    /* the new EIP stays in reip through chain_checks (which uses rax only) */
+    int reip = xc_src(x, &x->b, op->a, XR_S1);
+    x64_store(&x->b, 4, x64_m(XR_CPU, offsetof(struct cpu, eip)), reip);
     /* single-step must return to cpu_exec after each block; with paging a
      * block chains only within its page (exec.c) */
     if (!(x->mode & (MODE_TF | MODE_PG | MODE_DEBUG))) {
         n = chain_checks(x, fields);
-        ind_cache_probe(x);
+        ind_cache_probe(x, reip);
         x64_mov_rr(&x->b, 8, X64_RDI, XR_CTX);
         x64_mov_ri64(&x->b, X64_RSI, (uint64_t)(uintptr_t)block_rx(x));
         x64_call_abs(&x->b, (const void *)x64_rt_lookup_ind);
