@@ -116,17 +116,38 @@ static void emit_movi(struct xc *x, const struct ir_op *op)
     xc_set_const(x, op->d, op->imm);
 }
 
+/* d = a where a dies here: d takes over a's register (or home alias). */
+static bool mov_rename(struct xc *x, const struct ir_op *op)
+{
+    struct tloc *la = &x->loc[op->a], *ld = &x->loc[op->d];
+    if (!op->a || !op->d || op->a == op->d || la->kind != TL_REG || ld->kind != TL_NONE ||
+        x->lastuse[op->a] > x->i)
+        return false;
+    if (la->alias) {
+        xc_alias(x, op->d, la->alias - 1);
+        return true;
+    }
+    *ld = *la;
+    x->owner[la->reg] = op->d;
+    la->kind = TL_NONE;
+    return true;
+}
+
 static void emit_mov(struct xc *x, const struct ir_op *op)
 {
     if (xc_is_const(x, op->a)) {
         xc_set_const(x, op->d, xc_const(x, op->a));
         return;
     }
+    if (mov_rename(x, op))
+        return;
     xc_alloc(x, op->d);
     int rd = xc_dst(x, op->d);
     xc_load_into(x, &x->b, op->a, rd);
     xc_commit(x, op->d, rd);
 }
+
+static bool getr_unneeded(const struct xc *x, const struct ir_op *op, int g);
 
 static void emit_getr(struct xc *x, const struct ir_op *op)
 {
@@ -137,6 +158,8 @@ static void emit_getr(struct xc *x, const struct ir_op *op)
         xc_alias(x, op->d, g);
         return;
     }
+    if (h >= 0 && getr_unneeded(x, op, g))
+        return;
     xc_alloc(x, op->d);
     int rd = xc_dst(x, op->d);
     if (h < 0) {
@@ -246,13 +269,15 @@ static const int8_t shift_host[IR_COUNT] = {
     [IR_shl] = X64_SHL + 1, [IR_shr] = X64_SHR + 1, [IR_sar] = X64_SAR + 1,
 };
 
-static void emit_shift(struct xc *x, const struct ir_op *op, int rd)
+/* a_ready: rd holds a already */
+static void emit_shift(struct xc *x, const struct ir_op *op, int rd, bool a_ready)
 {
     struct x64_buf *b = &x->b;
     enum x64_shift sh = (enum x64_shift)(shift_host[op->opc] - 1);
     if (!xc_is_const(x, op->b))
         xc_load_into(x, b, op->b, X64_RCX);
-    xc_load_into(x, b, op->a, rd);
+    if (!a_ready)
+        xc_load_into(x, b, op->a, rd);
     if (op->opc == IR_shr && !xc_fits(x, op->a, op->size))
         trunc_reg(b, op->size, rd);
     else if (op->opc == IR_sar && op->size < 4)
@@ -315,20 +340,21 @@ static bool arith_lea(struct xc *x, const struct ir_op *op, int rd, unsigned w)
     return true;
 }
 
-/* add sub and or xor mul: rd = a op b, truncated. */
-static void emit_arith(struct xc *x, const struct ir_op *op, int rd)
+/* add sub and or xor mul: rd = a op b, truncated (a_ready: rd holds a). */
+static void emit_arith(struct xc *x, const struct ir_op *op, int rd, bool a_ready)
 {
     struct x64_buf *b = &x->b;
     bool bconst = xc_is_const(x, op->b) && op->opc != IR_mul;
     bool trunc;
     unsigned w = arith_width(x, op, &trunc);
-    if (arith_lea(x, op, rd, w)) {
+    if (!a_ready && arith_lea(x, op, rd, w)) {
         if (trunc)
             trunc_reg(b, op->size, rd);
         return;
     }
     int rb = bconst ? -1 : xc_src(x, b, op->b, XR_S2);
-    xc_load_into(x, b, op->a, rd);
+    if (!a_ready)
+        xc_load_into(x, b, op->a, rd);
     if (op->opc == IR_mul)
         x64_imul_rr(b, 4, rd, rb);
     else if (bconst)
@@ -339,35 +365,68 @@ static void emit_arith(struct xc *x, const struct ir_op *op, int rd)
         trunc_reg(b, op->size, rd);
 }
 
-/* Is d = a op b just a (b a neutral constant, a already in range)? */
-static bool is_identity(const struct xc *x, const struct ir_op *op)
+/* Is d = v op c just v (c a neutral constant, v already in range)? */
+static bool neutral(const struct xc *x, const struct ir_op *op, ir_tmp v, ir_tmp c)
 {
-    if (!xc_is_const(x, op->b) || !xc_fits(x, op->a, op->size))
+    if (!xc_is_const(x, c) || !xc_fits(x, v, op->size))
         return false;
-    uint32_t v = xc_const(x, op->b);
+    uint32_t k = xc_const(x, c);
     switch (op->opc) {
-    case IR_add: case IR_sub: case IR_or: case IR_xor:
-        return v == 0;
+    case IR_add: case IR_or: case IR_xor:
+        return k == 0;
+    case IR_sub:
+        return k == 0 && c == op->b;
     case IR_shl: case IR_shr: case IR_sar:
-        return (v & 31) == 0;
+        return (k & 31) == 0 && c == op->b;
     case IR_and:
-        return (v & size_mask(op->size)) == size_mask(op->size);
+        return (k & size_mask(op->size)) == size_mask(op->size);
     case IR_mul:
-        return v == 1;
+        return k == 1;
     default:
         return false;
     }
 }
 
-/* The guest register whose home a 32-bit op may compute into: the next op
- * stores d there, and b is not read from that home after it changes. -1 if
- * none. */
+/* The operand d = a op b equals (neutral b, or a for the commutative ops),
+ * else 0. */
+static ir_tmp identity_of(const struct xc *x, const struct ir_op *op)
+{
+    if (neutral(x, op, op->a, op->b))
+        return op->a;
+    if (op->b && neutral(x, op, op->b, op->a))
+        return op->b;
+    return 0;
+}
+
+/* The setr storing op's result right after it (past getcf and movi, which
+ * touch no guest register: INC/DEC read CF in between), else NULL. */
+static const struct ir_op *setr_after_at(const struct xc *x, const struct ir_op *op,
+                                         unsigned at)
+{
+    for (unsigned k = at + 1; k < x->ir->nops && k <= at + 2; k++) {
+        const struct ir_op *o = &x->ir->ops[k];
+        if (o->opc == IR_setr)
+            return o->a == op->d ? o : NULL;
+        if (o->opc != IR_getcf && o->opc != IR_movi)
+            return NULL;
+    }
+    return NULL;
+}
+
+static const struct ir_op *setr_after(const struct xc *x, const struct ir_op *op)
+{
+    return setr_after_at(x, op, x->i);
+}
+
+/* The guest register whose home a 32-bit op may compute into: the setr
+ * after it stores d there, and b is not read from that home after it
+ * changes. -1 if none. */
 static int alu2_home(const struct xc *x, const struct ir_op *op)
 {
-    if (op->size != 4 || op->opc == IR_seteq || x->i + 1 >= x->ir->nops)
+    if (op->size != 4 || op->opc == IR_seteq)
         return -1;
-    const struct ir_op *next = op + 1;
-    if (next->opc != IR_setr || next->size != 4 || next->a != op->d || x->home[next->imm] < 0)
+    const struct ir_op *next = setr_after(x, op);
+    if (!next || next->size != 4 || x->home[next->imm] < 0)
         return -1;
     int h = x->home[next->imm];
     const struct tloc *la = &x->loc[op->a], *lb = &x->loc[op->b];
@@ -383,11 +442,13 @@ static int alu2_home(const struct xc *x, const struct ir_op *op)
 static void emit_alu2_home(struct xc *x, const struct ir_op *op, int g)
 {
     int h = x->home[g];
+    const struct tloc *la = &x->loc[op->a];
+    bool a_in_h = op->a && la->kind == TL_REG && la->reg == h;
     xc_unalias_later(x, g);
     if (shift_host[op->opc])
-        emit_shift(x, op, h);
+        emit_shift(x, op, h, a_in_h);
     else
-        emit_arith(x, op, h);
+        emit_arith(x, op, h, a_in_h);
     x->loaded[g] = true;
     xc_alias(x, op->d, g);
 }
@@ -401,26 +462,49 @@ static bool writes_reg(const struct ir_op *op, int g)
 }
 
 /* The guest register whose home a 1/2-byte add sub and or xor can update in
- * place (op h16, b): the next op stores d there at the op's size, and a is a
- * getr of the same register part, unchanged since. -1 if none. */
-static int alu2_narrow_home(const struct xc *x, const struct ir_op *op)
+ * place (op h16, b): the setr after it stores d there at the op's size, and
+ * a is a getr of the same register part, unchanged since. -1 if none. */
+static int alu2_narrow_home_at(const struct xc *x, const struct ir_op *op, unsigned at)
 {
-    const struct ir_op *next = op + 1;
-    if (op->size == 4 || !alu_host[op->opc] || x->i + 1 >= x->ir->nops || !op->a ||
-        xc_is_const(x, op->a) || next->opc != IR_setr || next->size != op->size ||
-        next->a != op->d || next->imm >= 4 || x->home[next->imm] < 0 || !x->loaded[next->imm])
+    const struct ir_op *next = setr_after_at(x, op, at);
+    if (op->size == 4 || !alu_host[op->opc] || !op->a || xc_is_const(x, op->a) || !next ||
+        next->size != op->size || next->imm >= 4 || x->home[next->imm] < 0 ||
+        !x->loaded[next->imm])
         return -1;
     unsigned k = x->def[op->a];
     const struct ir_op *def = &x->ir->ops[k];
     if (def->opc != IR_getr || def->d != op->a || def->size != op->size ||
-        def->imm != next->imm || k >= x->i || x->i - k > 8)
+        def->imm != next->imm || k >= at || at - k > 8)
         return -1;
-    for (unsigned j = k + 1; j < x->i; j++) {
+    for (unsigned j = k + 1; j < at; j++) {
         const struct ir_op *o = &x->ir->ops[j];
         if (writes_reg(o, (int)next->imm) || (o->d == op->a && o->opc != IR_flags))
             return -1;
     }
     return (int)next->imm;
+}
+
+static int alu2_narrow_home(const struct xc *x, const struct ir_op *op)
+{
+    return alu2_narrow_home_at(x, op, x->i);
+}
+
+/* Is getr op's result read only as a of an op that will update g's home in
+ * place (alu2_narrow_home)? Then it needs no code: nothing reads it. */
+static bool getr_unneeded(const struct xc *x, const struct ir_op *op, int g)
+{
+    unsigned k = x->lastuse[op->d];
+    if (op->size == 4 || op->imm >= 4 || k <= x->i || k - x->i > 8)
+        return false;
+    const struct ir_op *use = &x->ir->ops[k];
+    if (use->a != op->d || use->b == op->d || alu2_narrow_home_at(x, use, k) != g)
+        return false;
+    for (unsigned j = x->i + 1; j < k; j++) {
+        const struct ir_op *o = &x->ir->ops[j];
+        if (o->a == op->d || o->b == op->d || o->c == op->d || o->d == op->d)
+            return false;
+    }
+    return true;
 }
 
 /* op h, b on guest register g's home (alu2_narrow_home); d, if read after
@@ -435,8 +519,9 @@ static void emit_alu2_narrow_home(struct xc *x, const struct ir_op *op, int g)
         x64_alu_ri(b, alu, op->size, h, (int32_t)xc_const(x, op->b));
     else
         x64_alu_rr(b, alu, op->size, h, xc_src(x, b, op->b, XR_S2));
-    x->setr_done = x->i + 2;
-    if (x->lastuse[op->d] > x->i + 1) {
+    unsigned at = (unsigned)(setr_after(x, op) - x->ir->ops);
+    x->setr_done = at + 1;
+    if (x->lastuse[op->d] > at) {
         xc_alloc(x, op->d);
         int rd = xc_dst(x, op->d);
         x64_movzx(b, op->size, rd, h);
@@ -451,30 +536,32 @@ static void emit_alu2(struct xc *x, const struct ir_op *op)
                                      xc_const(x, op->a), xc_const(x, op->b)));
         return;
     }
-    if (is_identity(x, op)) {
-        struct ir_op mv = {.opc = IR_mov, .size = 4, .d = op->d, .a = op->a};
+    /* first: getr_unneeded left a without a value for this case */
+    int g = alu2_narrow_home(x, op);
+    if (g >= 0) {
+        emit_alu2_narrow_home(x, op, g);
+        return;
+    }
+    ir_tmp same = identity_of(x, op);
+    if (same) {
+        struct ir_op mv = {.opc = IR_mov, .size = 4, .d = op->d, .a = same};
         emit_mov(x, &mv);
         return;
     }
-    int g = alu2_home(x, op);
+    g = alu2_home(x, op);
     if (g >= 0) {
         emit_alu2_home(x, op, g);
-        return;
-    }
-    g = alu2_narrow_home(x, op);
-    if (g >= 0) {
-        emit_alu2_narrow_home(x, op, g);
         return;
     }
     xc_alloc(x, op->d);
     /* a destination sharing b's temp would be overwritten before b is read */
     int rd = op->d == op->b && op->d != op->a ? XR_S0 : xc_dst(x, op->d);
     if (shift_host[op->opc])
-        emit_shift(x, op, rd);
+        emit_shift(x, op, rd, false);
     else if (op->opc == IR_seteq)
         emit_seteq(x, op, rd);
     else
-        emit_arith(x, op, rd);
+        emit_arith(x, op, rd, false);
     if (rd != xc_dst(x, op->d))
         x64_mov_rr(&x->b, 4, xc_dst(x, op->d), rd);
     xc_commit(x, op->d, xc_dst(x, op->d));
@@ -496,6 +583,11 @@ static void emit_alu1(struct xc *x, const struct ir_op *op)
     struct x64_buf *b = &x->b;
     if (xc_is_const(x, op->a)) {
         xc_set_const(x, op->d, fold1(op->opc, op->size, xc_const(x, op->a)));
+        return;
+    }
+    if (op->opc == IR_zext && xc_fits(x, op->a, op->size)) {
+        struct ir_op mv = {.opc = IR_mov, .size = 4, .d = op->d, .a = op->a};
+        emit_mov(x, &mv);
         return;
     }
     xc_alloc(x, op->d);
