@@ -468,7 +468,7 @@ static int alu2_narrow_home_at(const struct xc *x, const struct ir_op *op, unsig
 {
     const struct ir_op *next = setr_after_at(x, op, at);
     if (op->size == 4 || !alu_host[op->opc] || !op->a || xc_is_const(x, op->a) || !next ||
-        next->size != op->size || next->imm >= 4 || x->home[next->imm] < 0 ||
+        next->size != op->size || (op->size == 1 && next->imm >= 4) || x->home[next->imm] < 0 ||
         !x->loaded[next->imm])
         return -1;
     unsigned k = x->def[op->a];
@@ -494,7 +494,7 @@ static int alu2_narrow_home(const struct xc *x, const struct ir_op *op)
 static bool getr_unneeded(const struct xc *x, const struct ir_op *op, int g)
 {
     unsigned k = x->lastuse[op->d];
-    if (op->size == 4 || op->imm >= 4 || k <= x->i || k - x->i > 8)
+    if (op->size == 4 || (op->size == 1 && op->imm >= 4) || k <= x->i || k - x->i > 8)
         return false;
     const struct ir_op *use = &x->ir->ops[k];
     if (use->a != op->d || use->b == op->d || alu2_narrow_home_at(x, use, k) != g)
