@@ -212,6 +212,7 @@ static void xc_begin(struct xc *x, struct backend_ctx *ctx, struct tb *tb,
     memset(&x->fl, 0, sizeof(x->fl));
     x->fused_cc = -1;
     x->setr_done = 0;
+    x->copy_tmp = 0;
     x->free_regs = 0;
     for (unsigned k = 0; k < sizeof(alloc_regs); k++)
         x->free_regs |= (uint16_t)(1u << alloc_regs[k]);

@@ -147,6 +147,10 @@ struct xc {
     int fused_cc;
     /* op index + 1 of a setr already done by the op before it (0: none) */
     unsigned setr_done;
+    /* a 16-bit getr not emitted because a setr is its only reader (0: none),
+     * and the home register holding its value */
+    ir_tmp copy_tmp;
+    int copy_reg;
     /* guest instructions begun since cpu->icount was last brought up to date */
     unsigned pending_insns;
     uint32_t cur_eip;

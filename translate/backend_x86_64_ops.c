@@ -148,6 +148,36 @@ static void emit_mov(struct xc *x, const struct ir_op *op)
 }
 
 static bool getr_unneeded(const struct xc *x, const struct ir_op *op, int g);
+static bool writes_reg(const struct ir_op *op, int g);
+
+/* Is a 16-bit getr of g read only by a 16-bit setr soon after, with g
+ * unchanged in between? Then the setr copies from g's home directly. */
+static bool getr_copy_only(const struct xc *x, const struct ir_op *op, int g)
+{
+    unsigned k = x->lastuse[op->d];
+    if (op->size != 2 || x->copy_tmp || k <= x->i || k - x->i > 8)
+        return false;
+    const struct ir_op *use = &x->ir->ops[k];
+    if (use->opc != IR_setr || use->a != op->d || use->size != 2)
+        return false;
+    for (unsigned j = x->i + 1; j < k; j++) {
+        const struct ir_op *o = &x->ir->ops[j];
+        if (writes_reg(o, g) || o->a == op->d || o->b == op->d || o->c == op->d ||
+            o->d == op->d)
+            return false;
+    }
+    return true;
+}
+
+/* The register holding the value a setr stores (getr_copy_only's home). */
+static int setr_value(struct xc *x, const struct ir_op *op)
+{
+    if (x->copy_tmp && op->a == x->copy_tmp) {
+        x->copy_tmp = 0;
+        return x->copy_reg;
+    }
+    return xc_src(x, &x->b, op->a, XR_S1);
+}
 
 static void emit_getr(struct xc *x, const struct ir_op *op)
 {
@@ -160,6 +190,11 @@ static void emit_getr(struct xc *x, const struct ir_op *op)
     }
     if (h >= 0 && getr_unneeded(x, op, g))
         return;
+    if (h >= 0 && getr_copy_only(x, op, g)) {
+        x->copy_tmp = op->d;
+        x->copy_reg = h;
+        return;
+    }
     xc_alloc(x, op->d);
     int rd = xc_dst(x, op->d);
     if (h < 0) {
@@ -182,7 +217,7 @@ static void setr_memory(struct xc *x, const struct ir_op *op, int g, bool high)
     if (xc_is_const(x, op->a))
         x64_store_imm(&x->b, op->size, m, (int32_t)xc_const(x, op->a));
     else
-        x64_store(&x->b, op->size, m, xc_src(x, &x->b, op->a, XR_S1));
+        x64_store(&x->b, op->size, m, setr_value(x, op));
 }
 
 static void emit_setr(struct xc *x, const struct ir_op *op)
@@ -210,7 +245,7 @@ static void emit_setr(struct xc *x, const struct ir_op *op)
         x->loaded[g] = true;
     } else {
         int h = xc_home(x, g);
-        int rv = xc_src(x, &x->b, op->a, XR_S1);
+        int rv = setr_value(x, op);
         if (high)
             x64_shift_ri(&x->b, X64_ROR, 4, h, 8);
         x64_mov_rr(&x->b, op->size, h, rv);
