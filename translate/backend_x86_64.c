@@ -14,6 +14,19 @@
 #include "jitmem.h"
 #include "tb.h"
 
+/* Valgrind translates guest code once and sees writes only at the address
+ * they are made: a chain patch or a flush through the RW view must be told
+ * (valgrind.h client request; a few no-op instructions when not under it). */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define X64_CODE_CHANGED(rx, len) VALGRIND_DISCARD_TRANSLATIONS(rx, len)
+#endif
+#endif
+#ifndef X64_CODE_CHANGED
+#define X64_CODE_CHANGED(rx, len) ((void)(rx), (void)(len))
+#endif
+
 enum {
     /* code space reserved while one block is compiled (main, then cold) */
     X64_RESERVE_MAIN = 192u << 10,
@@ -129,6 +142,33 @@ static void prepass_temps(struct xc *x)
     }
 }
 
+/* What an op's result fits in: NW_SIZE its size (the IR truncates pure
+ * arithmetic, getr and ld zero-extend), NW_BIT 0 or 1, else 32 bits. */
+enum { NW_ANY, NW_SIZE, NW_BIT };
+static const uint8_t narrow_kind[IR_COUNT] = {
+    [IR_getr] = NW_SIZE, [IR_ld] = NW_SIZE, [IR_add] = NW_SIZE, [IR_sub] = NW_SIZE,
+    [IR_and] = NW_SIZE, [IR_or] = NW_SIZE, [IR_xor] = NW_SIZE, [IR_shl] = NW_SIZE,
+    [IR_shr] = NW_SIZE, [IR_sar] = NW_SIZE, [IR_mul] = NW_SIZE, [IR_not] = NW_SIZE,
+    [IR_neg] = NW_SIZE, [IR_zext] = NW_SIZE,
+    [IR_getcf] = NW_BIT, [IR_cond] = NW_BIT, [IR_seteq] = NW_BIT,
+};
+
+/* xc.narrow: the widest of every definition of each temp. */
+static void prepass_narrow(struct xc *x)
+{
+    memset(x->narrow, 0, x->ir->ntemps * sizeof(x->narrow[0]));
+    for (unsigned k = 0; k < x->ir->nops; k++) {
+        const struct ir_op *op = &x->ir->ops[k];
+        if (!op->d || op->opc == IR_flags)
+            continue;
+        unsigned w = narrow_kind[op->opc] == NW_BIT ? 1 : 4;
+        if (narrow_kind[op->opc] == NW_SIZE && op->size < 4)
+            w = op->size;
+        if (w > x->narrow[op->d])
+            x->narrow[op->d] = (uint8_t)w;
+    }
+}
+
 /* The most used guest registers get a host register for the whole block. */
 static void prepass_homes(struct xc *x)
 {
@@ -171,6 +211,9 @@ static void xc_begin(struct xc *x, struct backend_ctx *ctx, struct tb *tb,
     memset(x->loaded, 0, sizeof(x->loaded));
     memset(x->dirty, 0, sizeof(x->dirty));
     memset(&x->fl, 0, sizeof(x->fl));
+    x->fused_cc = -1;
+    x->setr_done = 0;
+    x->copy_tmp = 0;
     x->free_regs = 0;
     for (unsigned k = 0; k < sizeof(alloc_regs); k++)
         x->free_regs |= (uint16_t)(1u << alloc_regs[k]);
@@ -184,14 +227,14 @@ static void xc_begin(struct xc *x, struct backend_ctx *ctx, struct tb *tb,
     x->exit_off[0] = x->exit_off[1] = 0;
     x->overflow = false;
     prepass_temps(x);
+    prepass_narrow(x);
     prepass_homes(x);
 }
 
-/* A chained jump lands here: the block becomes ctx->current and is counted. */
+/* A chained jump lands here: the block is counted (ctx->current is stored
+ * only where it is read: xc_sync_all, xc_jmp_epilogue). */
 static void emit_chain_entry(struct xc *x)
 {
-    x64_mov_ri64(&x->b, X64_RAX, (uint64_t)(uintptr_t)x->tb);
-    x64_store(&x->b, 8, x64_m(XR_CTX, offsetof(struct backend_ctx, current)), X64_RAX);
     x64_alu_mi(&x->b, X64_ADD, 8, x64_m(XR_CTX, offsetof(struct backend_ctx, chained)), 1);
 }
 
@@ -321,6 +364,7 @@ static void patch_exit(struct backend_ctx *ctx, struct tb *from, unsigned slot,
         return;
     const uint8_t *field = (const uint8_t *)blk + blk->jmp_field[slot];
     x64_write_rel32(jitmem_rw(st->mem, field), field, target);
+    X64_CODE_CHANGED(field, 4);
 }
 
 static void x64_link(struct backend_ctx *ctx, struct tb *from, unsigned slot, struct tb *to)
@@ -338,6 +382,8 @@ static void x64_unlink(struct backend_ctx *ctx, struct tb *from, unsigned slot)
 static void x64_flush(struct backend_ctx *ctx)
 {
     struct x64_state *st = ctx->priv;
+    /* the trampolines are the first allocation */
+    X64_CODE_CHANGED(st->enter + st->keep, jitmem_used(st->mem) - st->keep);
     jitmem_reset(st->mem, st->keep);
 }
 

@@ -125,6 +125,8 @@ struct xc {
     uint16_t lastuse[IR_MAX_TEMPS];
     /* op index that defined each temp */
     uint16_t def[IR_MAX_TEMPS];
+    /* bytes each temp's value is known to fit in (1, 2 or 4), from its defs */
+    uint8_t narrow[IR_MAX_TEMPS];
     /* temp owning each host register (0: free), or home guest reg + 1 as -(g+1) */
     int owner[16];
     uint16_t free_regs;
@@ -143,6 +145,14 @@ struct xc {
     bool dirty[8];
 
     struct pending_flags fl;
+    /* condition (0-15) of a cond op left for the branch after it, or -1 */
+    int fused_cc;
+    /* op index + 1 of a setr already done by the op before it (0: none) */
+    unsigned setr_done;
+    /* a 16-bit getr not emitted because a setr is its only reader (0: none),
+     * and the home register holding its value */
+    ir_tmp copy_tmp;
+    int copy_reg;
     /* guest instructions begun since cpu->icount was last brought up to date */
     unsigned pending_insns;
     uint32_t cur_eip;
@@ -168,6 +178,8 @@ struct xc {
 /* ---- backend_x86_64_regs.c: temps, guest registers, syncing ---- */
 bool xc_is_const(const struct xc *x, ir_tmp t);
 uint32_t xc_const(const struct xc *x, ir_tmp t);
+/* Does t's value fit in size bytes (zero-extended)? */
+bool xc_fits(const struct xc *x, ir_tmp t, unsigned size);
 /* The register holding t's value: its own, or scratch after loading it. */
 int xc_src(struct xc *x, struct x64_buf *b, ir_tmp t, int scratch);
 /* Copy t's value into reg. */
@@ -184,6 +196,9 @@ void xc_alloc(struct xc *x, ir_tmp d);
 void xc_release(struct xc *x);
 /* Make temps sharing guest register g's home into copies before it changes. */
 void xc_unalias(struct xc *x, int g);
+/* The same for the temps read after op i only: op i reads its operands
+ * before it writes g's home. */
+void xc_unalias_later(struct xc *x, int g);
 /* d = guest register g (32 bits) without a copy, while g is unchanged. */
 void xc_alias(struct xc *x, ir_tmp d, int g);
 

@@ -106,6 +106,10 @@ static void limit_check(struct xc *x, const struct ir_op *op, int roff, uint32_t
     struct x64_mem limit = x64_m(XR_CPU, seg_field(op->imm, offsetof(struct seg, limit)));
     if (op->size == 1) {
         x64_alu_rm(b, X64_CMP, 4, roff, limit);
+    } else if (xc_fits(x, op->a, 2)) {
+        /* a 16-bit offset + size - 1 cannot wrap 32 bits */
+        x64_lea(b, 4, X64_RAX, x64_m(roff, (int32_t)op->size - 1));
+        x64_alu_rm(b, X64_CMP, 4, X64_RAX, limit);
     } else {
         x64_lea(b, 8, X64_RAX, x64_m(roff, (int32_t)op->size - 1));
         x64_load(b, 4, X64_RCX, limit);

@@ -36,6 +36,15 @@ uint32_t xc_const(const struct xc *x, ir_tmp t)
     return t == 0 ? 0 : x->loc[t].val;
 }
 
+bool xc_fits(const struct xc *x, ir_tmp t, unsigned size)
+{
+    if (size >= 4)
+        return true;
+    if (xc_is_const(x, t))
+        return xc_const(x, t) >> (8 * size) == 0;
+    return x->narrow[t] && x->narrow[t] <= size;
+}
+
 void xc_load_into(struct xc *x, struct x64_buf *b, ir_tmp t, int reg)
 {
     const struct tloc *l = &x->loc[t];
@@ -164,25 +173,40 @@ void xc_alias(struct xc *x, ir_tmp d, int g)
     x->aliases[x->nalias++] = d;
 }
 
+/* Turn alias k into a copy of its home if it is read at op live_from or
+ * later; else just drop it. */
+static void unalias_one(struct xc *x, unsigned k, unsigned live_from)
+{
+    ir_tmp t = x->aliases[k];
+    struct tloc *l = &x->loc[t];
+    int home = l->reg;
+    l->kind = TL_NONE;
+    l->alias = 0;
+    x->aliases[k] = x->aliases[--x->nalias];
+    if (x->lastuse[t] < live_from)
+        return;
+    xc_alloc_live(x, t);
+    if (l->kind == TL_REG)
+        x64_mov_rr(&x->b, 4, l->reg, home);
+    else
+        x64_store(&x->b, 4, spill_mem(x, l->slot), home);
+}
+
 void xc_unalias(struct xc *x, int g)
 {
     for (unsigned k = 0; k < x->nalias; k++) {
-        ir_tmp t = x->aliases[k];
-        struct tloc *l = &x->loc[t];
-        if (l->alias != g + 1)
-            continue;
-        int home = l->reg;
-        l->kind = TL_NONE;
-        l->alias = 0;
-        x->aliases[k--] = x->aliases[--x->nalias];
         /* the op being compiled may still read it */
-        if (x->lastuse[t] < x->i)
-            continue;
-        xc_alloc_live(x, t);
-        if (l->kind == TL_REG)
-            x64_mov_rr(&x->b, 4, l->reg, home);
-        else
-            x64_store(&x->b, 4, spill_mem(x, l->slot), home);
+        if (x->loc[x->aliases[k]].alias == g + 1)
+            unalias_one(x, k--, x->i);
+    }
+}
+
+void xc_unalias_later(struct xc *x, int g)
+{
+    for (unsigned k = 0; k < x->nalias; k++) {
+        ir_tmp t = x->aliases[k];
+        if (x->loc[t].alias == g + 1 && x->lastuse[t] > x->i)
+            unalias_one(x, k--, x->i + 1);
     }
 }
 
@@ -252,8 +276,17 @@ void xc_icount_undo(struct xc *x, struct x64_buf *b)
                    (int32_t)x->pending_insns);
 }
 
+/* ctx->current is stored where C code or cpu_exec may read it (not on every
+ * chained entry): the SMC check of a store through C, and the exits. */
+static void set_current(struct xc *x, struct x64_buf *b)
+{
+    x64_mov_ri64(b, XR_S1, (uint64_t)(uintptr_t)x->tb);
+    x64_store(b, 8, x64_m(XR_CTX, offsetof(struct backend_ctx, current)), XR_S1);
+}
+
 void xc_sync_all(struct xc *x, struct x64_buf *b, bool stub)
 {
+    set_current(x, b);
     xc_writeback(x, b, stub);
     xc_flags_store(x, b, stub);
     x64_store_imm(b, 4, x64_m(XR_CPU, offsetof(struct cpu, eip)), (int32_t)x->cur_eip);
@@ -315,6 +348,7 @@ void xc_jmp_cold_to_main(struct xc *x, uint32_t main_off)
 
 void xc_jmp_epilogue(struct xc *x, struct x64_buf *b)
 {
+    set_current(x, b);
     uint32_t field = x64_jmp32(b);
     xc_add_fix(x, b == &x->b ? FIX_MAIN_TO_EPI : FIX_COLD_TO_EPI, field, 0);
 }
