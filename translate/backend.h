@@ -33,7 +33,9 @@ struct backend_ctx {
     struct exec_stats *stats;
     /* chaining stops once cpu->icount reaches this */
     uint64_t icount_limit;
-    /* the block now running (kept current across chained jumps) */
+    /* the block now running: stored at exits and before calls into C that may
+     * write guest memory (the code-write hook reads it to spot a block that
+     * rewrites itself), not on every chained entry */
     struct tb *current;
     /* set when a store invalidated the running block: leave at the next
      * instruction boundary */
