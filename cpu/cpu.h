@@ -103,7 +103,8 @@ struct cpu_irq_ops {
 
 /* The VMM's trap hook (translate/vmm_trace.c): helper_vmm calls it at the
  * start of every instruction whose class is not SAFE (translate/x86_ops.def),
- * with cpu->eip at that instruction; info = x86 op | length << 16. */
+ * with cpu->eip at that instruction; info = x86 op | length << 16, and
+ * bit 24 when it has a REP prefix. */
 struct cpu;
 struct cpu_vmm_ops {
     void (*trap)(void *opaque, struct cpu *cpu, uint32_t info);
