@@ -2,12 +2,17 @@
 # -display curses in a detached tmux session: the text screen of textrom.asm
 # appears in the terminal with its colours and CP437 characters, keys typed
 # into the terminal (letters, Shift, Enter, Ctrl+C) reach the guest's keyboard,
-# and Ctrl+A x quits with status 0. Skips (77) without tmux.
+# and Ctrl+A x quits with status 0. Skips (77) without tmux. trapdoor starts
+# under $TRAPDOOR_WRAPPER, else $MESON_EXE_WRAPPER (qemu-aarch64 in a cross
+# build), like tests/guest/test_cli.sh.
 # Usage: test_curses.sh TRAPDOOR TEXTROM.BIN
 set -uo pipefail
 
 td=$1
 rom=$2
+read -r -a wrapper <<<"${TRAPDOOR_WRAPPER-${MESON_EXE_WRAPPER:-}}"
+# the command line for tmux's shell, each word quoted
+run=$(printf '%q ' "${wrapper[@]}" "$td" -bios "$rom" -display curses)
 command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
 session=td_curses_$$
 work=$(mktemp -d)
@@ -32,7 +37,7 @@ wait_for() {
 }
 
 tmux new-session -d -s "$session" -x 100 -y 30 \
-    "LANG=C.UTF-8 '$td' -bios '$rom' -display curses 2>'$work/err';
+    "LANG=C.UTF-8 $run 2>'$work/err';
      echo \"EXIT=\$?\"; sleep 60" || fail "cannot start tmux"
 wait_for "TRAPDOOR FRONTEND TEST"
 wait_for "Type here:"

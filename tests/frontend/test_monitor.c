@@ -1,7 +1,9 @@
 /* The trapdoor binary's monitor, driven like a user would: over stdio (pipes)
  * and over a unix socket (one client at a time, a client that never reads is
  * dropped, ",server" without ",nowait" waits for the first client), against
- * tests/frontend/textrom.asm. Every wait is bounded.
+ * tests/frontend/textrom.asm. Every wait is bounded. trapdoor starts under
+ * $TRAPDOOR_WRAPPER, else meson's $MESON_EXE_WRAPPER (qemu-aarch64 in a cross
+ * build), like tests/guest/test_cli.sh.
  * Usage: test_monitor TRAPDOOR TEXTROM.BIN */
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,14 +56,37 @@ static void sleep_ms(unsigned ms)
     nanosleep(&ts, NULL);
 }
 
+/* The wrapper's words, split at blanks like bash's read -a, into argv;
+ * returns how many. buf holds the words. */
+static int wrapper_words(const char **argv, int max, char *buf, size_t size)
+{
+    const char *w = getenv("TRAPDOOR_WRAPPER");
+    char *save = NULL;
+    int n = 0;
+
+    if (!w)
+        w = getenv("MESON_EXE_WRAPPER");
+    snprintf(buf, size, "%s", w ? w : "");
+    for (char *t = strtok_r(buf, " \t\n", &save); t && n < max;
+         t = strtok_r(NULL, " \t\n", &save))
+        argv[n++] = t;
+    return n;
+}
+
 /* Start trapdoor with extra arguments; with stdio, its stdin and stdout are
  * pipes to c. stderr goes to err_path. */
 static void spawn(struct client *c, bool stdio, const char *err_path, const char *const *args)
 {
-    const char *argv[32] = {trapdoor, "-bios", rom, "-display", "none"};
-    int in[2], out[2], n = 5;
+    const char *argv[48];
+    char wrapper[512];
+    int in[2], out[2], n = wrapper_words(argv, 8, wrapper, sizeof(wrapper));
     posix_spawn_file_actions_t fa;
 
+    argv[n++] = trapdoor;
+    argv[n++] = "-bios";
+    argv[n++] = rom;
+    argv[n++] = "-display";
+    argv[n++] = "none";
     while (*args)
         argv[n++] = *args++;
     argv[n] = NULL;
@@ -71,7 +96,7 @@ static void spawn(struct client *c, bool stdio, const char *err_path, const char
     posix_spawn_file_actions_adddup2(&fa, in[0], 0);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    assert_int_equal(posix_spawn(&c->pid, trapdoor, &fa, NULL, (char **)argv, environ), 0);
+    assert_int_equal(posix_spawnp(&c->pid, argv[0], &fa, NULL, (char **)argv, environ), 0);
     posix_spawn_file_actions_destroy(&fa);
     close(in[0]);
     close(out[1]);
