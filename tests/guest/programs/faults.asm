@@ -59,29 +59,6 @@ fault_tests:
         PCHECK  [RES + (%1) * 4], %2, %3
 %endmacro
 
-; make_tss32: EDI = base, EAX = EIP, EBX = ESP; ring 0, flat data, no LDT
-make_tss32:
-        push    ecx
-        push    edi
-        push    eax
-        mov     ecx, 0x68 / 4
-        xor     eax, eax
-        rep     stosd
-        pop     eax
-        pop     edi
-        pop     ecx
-        mov     [edi + 0x20], eax
-        mov     dword [edi + 0x24], 2
-        mov     [edi + 0x38], ebx
-        mov     dword [edi + 0x48], SEL_DATA
-        mov     dword [edi + 0x4C], SEL_CODE32
-        mov     dword [edi + 0x50], SEL_DATA
-        mov     dword [edi + 0x54], SEL_DATA
-        mov     dword [edi + 0x58], SEL_DATA
-        mov     dword [edi + 0x5C], SEL_DATA
-        mov     word [edi + 0x66], 0x68
-        ret
-
 ; TS_ARM vector, resume: route the vector to the handler task (fresh TSS)
 %macro TS_ARM 2
         mov     edi, TSS_H

@@ -29,29 +29,6 @@ main:
         movzx   eax, byte [GDT_BASE + (%1) + 5]
 %endmacro
 
-; make_tss32: EDI = base, EAX = EIP, EBX = ESP
-make_tss32:
-        push    ecx
-        push    edi
-        push    eax
-        mov     ecx, 0x68 / 4
-        xor     eax, eax
-        rep     stosd
-        pop     eax
-        pop     edi
-        pop     ecx
-        mov     [edi + 0x20], eax
-        mov     dword [edi + 0x24], 2
-        mov     [edi + 0x38], ebx
-        mov     dword [edi + 0x48], SEL_DATA
-        mov     dword [edi + 0x4C], SEL_CODE32
-        mov     dword [edi + 0x50], SEL_DATA
-        mov     dword [edi + 0x54], SEL_DATA
-        mov     dword [edi + 0x58], SEL_DATA
-        mov     dword [edi + 0x5C], SEL_DATA
-        mov     word [edi + 0x66], 0x68
-        ret
-
 task_tests:
         mov     edi, RES
         mov     ecx, 64
