@@ -20,79 +20,10 @@
 #include "vga.h"
 #include "vga_render.h"
 #include "vga_modes.h"
-
-enum { W = VGA_RENDER_MAX_WIDTH, H = VGA_RENDER_MAX_HEIGHT };
+#include "vga_rig.h"
 
 /* 28.322 MHz / (900 x 449): one mode 03h frame is 14.268 ms */
 #define FRAME_03H_NS 14268060ull
-
-struct rig {
-    struct ioports *io;
-    struct bus *bus;
-    struct vclock *clk;
-    struct vga *vga;
-    uint32_t pixels[W * H];
-    struct vga_render_info info;
-};
-
-static int rig_setup(void **state)
-{
-    struct rig *r = calloc(1, sizeof(*r));
-
-    assert_non_null(r);
-    r->io = ioports_create(NULL);
-    r->bus = bus_create(1u << 20, NULL);
-    r->clk = vclock_create();
-    assert_non_null(r->io);
-    assert_non_null(r->bus);
-    assert_non_null(r->clk);
-    r->vga = vga_create(r->io, r->bus, r->clk, NULL);
-    assert_non_null(r->vga);
-    *state = r;
-    return 0;
-}
-
-static int rig_teardown(void **state)
-{
-    struct rig *r = *state;
-
-    vga_destroy(r->vga);
-    vclock_destroy(r->clk);
-    bus_destroy(r->bus);
-    ioports_destroy(r->io);
-    free(r);
-    return 0;
-}
-
-static void outb(struct rig *r, uint16_t port, uint8_t value)
-{
-    ioports_write(r->io, port, 1, value);
-}
-
-static uint8_t inb(struct rig *r, uint16_t port)
-{
-    return (uint8_t)ioports_read(r->io, port, 1);
-}
-
-static void seq_w(struct rig *r, uint8_t index, uint8_t value)
-{
-    outb(r, 0x3C4, index);
-    outb(r, 0x3C5, value);
-}
-
-static void gc_w(struct rig *r, uint8_t index, uint8_t value)
-{
-    outb(r, 0x3CE, index);
-    outb(r, 0x3CF, value);
-}
-
-static void crtc_w(struct rig *r, uint8_t index, uint8_t value)
-{
-    uint16_t port = (inb(r, 0x3CC) & 1) ? 0x3D4 : 0x3B4;
-
-    outb(r, port, index);
-    outb(r, port + 1, value);
-}
 
 static void attr_w(struct rig *r, uint8_t index, uint8_t value)
 {
@@ -123,24 +54,10 @@ static void load_dac(struct rig *r)
     }
 }
 
-static void set_mode(struct rig *r, const struct vga_mode *m)
+/* The mode's registers, then the DAC ramp the colour checks expect. */
+static void set_mode_dac(struct rig *r, const struct vga_mode *m)
 {
-    seq_w(r, 0, 0x01);
-    for (uint8_t i = 1; i < 5; i++)
-        seq_w(r, i, m->seq[i]);
-    outb(r, 0x3C2, m->misc);
-    seq_w(r, 0, 0x03);
-    crtc_w(r, 0x11, m->crtc[0x11] & 0x7F);
-    for (uint8_t i = 0; i < 25; i++)
-        crtc_w(r, i, m->crtc[i]);
-    for (uint8_t i = 0; i < 9; i++)
-        gc_w(r, i, m->gc[i]);
-    inb(r, (m->misc & 1) ? 0x3DA : 0x3BA);
-    for (uint8_t i = 0; i < 21; i++) {
-        outb(r, 0x3C0, i);
-        outb(r, 0x3C0, m->attr[i]);
-    }
-    outb(r, 0x3C0, 0x20);
+    set_mode(r, m);
     load_dac(r);
 }
 
@@ -170,7 +87,7 @@ static void load_font(struct rig *r, const struct vga_mode *m, unsigned height)
 
 static void text_mode(struct rig *r, const struct vga_mode *m, uint32_t base, unsigned height)
 {
-    set_mode(r, m);
+    set_mode_dac(r, m);
     load_font(r, m, height);
     /* cursor off the screen unless a test puts it somewhere */
     crtc_w(r, 0x0E, 0x3F);
@@ -382,7 +299,7 @@ static void test_planar_graphics(void **state)
     struct rig *r = *state;
     static const uint8_t colors[8] = { 0, 1, 6, 7, 8, 14, 15, 9 };
 
-    set_mode(r, &mode_12h);
+    set_mode_dac(r, &mode_12h);
     gc_w(r, 5, 0x02);
     for (unsigned i = 0; i < 8; i++) {
         gc_w(r, 8, (uint8_t)(0x80 >> i));
@@ -421,7 +338,7 @@ static void test_cga_graphics(void **state)
 {
     struct rig *r = *state;
 
-    set_mode(r, &mode_04h);
+    set_mode_dac(r, &mode_04h);
     bus_write8(r->bus, 0xB8000, 0x1B);
     bus_write8(r->bus, 0xB8001, 0xE4);
     bus_write8(r->bus, 0xBA000, 0xFF);
@@ -443,7 +360,7 @@ static void test_mode_13h(void **state)
 {
     struct rig *r = *state;
 
-    set_mode(r, &mode_13h);
+    set_mode_dac(r, &mode_13h);
     for (unsigned y = 0; y < 200; y++)
         bus_write8(r->bus, 0xA0000 + y * 320 + 7, (uint8_t)(y + 1));
     bus_write8(r->bus, 0xA0000 + 319, 0xC8);
@@ -483,7 +400,7 @@ static void test_screen_off(void **state)
 {
     struct rig *r = *state;
 
-    set_mode(r, &mode_13h);
+    set_mode_dac(r, &mode_13h);
     memset(r->pixels, 0x55, sizeof(r->pixels));
     render(r, 0);
     assert_int_equal(px(r, 0, 0), dac_color(0));
@@ -573,7 +490,7 @@ static void test_text_snapshot_and_cells(void **state)
     assert_int_equal(cells[80 * 23 + 79], 0x7024);
     assert_int_equal(info.cursor_row, 23);
     /* graphics modes have no text */
-    set_mode(r, &mode_13h);
+    set_mode_dac(r, &mode_13h);
     assert_int_equal(vga_text_snapshot(r->vga, small, sizeof(small)), 0);
     assert_string_equal(small, "");
     assert_false(vga_text_cells(r->vga, cells, 80 * 25, &info));
