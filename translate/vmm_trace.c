@@ -136,7 +136,10 @@ static void on_trap(void *opaque, struct cpu *cpu, uint32_t info)
         .op = op, .cs = cpu->seg[SEG_CS].sel, .eip = cpu->eip,
         .code32 = (cpu->mode & MODE_CS32) != 0, .vector = -1, .error = -1,
     };
-    vt->pending.len = fetch_bytes(cpu, vt->pending.bytes, (info >> INFO_LEN_SHIFT) & INFO_LEN_MASK);
+    /* the bytes are for the -d trap line only: not fetched on every call */
+    if (log_enabled(cpu->log, LOG_TRAP))
+        vt->pending.len =
+            fetch_bytes(cpu, vt->pending.bytes, (info >> INFO_LEN_SHIFT) & INFO_LEN_MASK);
     vt->has_pending = true;
     vt->pending_internal = false;
 }

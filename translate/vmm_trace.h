@@ -25,6 +25,7 @@ struct vmm_record {
     uint16_t cs;
     uint32_t eip;
     bool code32;
+    /* the instruction's bytes, fetched only under -d trap (else len 0) */
     uint8_t len;
     uint8_t bytes[15];
     enum vmm_outcome outcome;

@@ -47,6 +47,11 @@ while read -r op n; do
         fail=1
     fi
 done < "$out.ops"
+# one line read whole: CS:EIP, bytes, disassembly, class, op, outcome, reason
+if ! grep -qE '^trap: 002b:[0-9a-f]{8}  fa +cli +PRIVILEGED +CLI +reflected as #GP\(0000\) +clears IF' "$log"; then
+    echo "run_vmmtrap: no complete -d trap line for CLI at ring 3" >&2
+    fail=1
+fi
 [ -s "$out.ops" ] || { echo "run_vmmtrap: no VMM report in the log" >&2; fail=1; }
 rm -f "$out.ops"
 exit $fail
